@@ -106,9 +106,23 @@ def _problem(path: str, locator: Locator, error: Any) -> Problem:
         return Problem(path, line, name, "unknown field", f"{hint}known: {', '.join(known)}")
     if kind == "string_pattern_mismatch":
         return Problem(path, line, name, f"{value!r} is not allowed", f"matching {error['ctx']['pattern']}")
-    if kind in ("string_type", "int_type", "int_parsing", "int_from_float", "model_type", "list_type",
-                "date_type", "date_from_datetime_parsing", "date_parsing", "datetime_type", "datetime_from_date_parsing",
-                "datetime_parsing", "bool_type", "greater_than_equal", "date_from_datetime_inexact"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "model_type",
+        "list_type",
+        "date_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "datetime_type",
+        "datetime_from_date_parsing",
+        "datetime_parsing",
+        "bool_type",
+        "greater_than_equal",
+        "date_from_datetime_inexact",
+    ):
         return Problem(path, line, name, f"{value!r} is the wrong type or value", _EXPECTED.get(kind, error["msg"]))
     message = str(error["msg"]).removeprefix("Value error, ")
     return Problem(path, line, name, message)
@@ -160,7 +174,9 @@ def record_files(records_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The record files of a directory, and problems with anything else found there."""
     shown = display_path(records_dir)
     if not records_dir.is_dir():
-        return [], [Problem(shown, 1, "(records)", "the records directory does not exist", "a directory of <id>.md files")]
+        return [], [
+            Problem(shown, 1, "(records)", "the records directory does not exist", "a directory of <id>.md files")
+        ]
     files: list[Path] = []
     problems: list[Problem] = []
     entries = sorted(os.scandir(records_dir), key=lambda e: e.name)
@@ -171,11 +187,27 @@ def record_files(records_dir: Path) -> tuple[list[Path], list[Problem]]:
             continue
         if entry.is_dir():
             if name not in stems:
-                problems.append(Problem(display_path(Path(entry.path)), 1, "(attachments)", "folder without a record", f"a record file {name}.md beside it"))
+                problems.append(
+                    Problem(
+                        display_path(Path(entry.path)),
+                        1,
+                        "(attachments)",
+                        "folder without a record",
+                        f"a record file {name}.md beside it",
+                    )
+                )
         elif name.endswith(RECORD_SUFFIX):
             path = Path(entry.path)
             if not is_valid_id(name[: -len(RECORD_SUFFIX)]):
-                problems.append(Problem(display_path(path), 1, "(file name)", f"{name!r} is not a valid record file name", "<id>.md with an id of lowercase letters, digits, - and _"))
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        "(file name)",
+                        f"{name!r} is not a valid record file name",
+                        "<id>.md with an id of lowercase letters, digits, - and _",
+                    )
+                )
             files.append(path)
         elif name.lower() not in ("readme", "readme.txt"):
             problems.append(Problem(display_path(Path(entry.path)), 1, "(file name)", "not a record file", "<id>.md"))

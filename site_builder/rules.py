@@ -119,8 +119,18 @@ def check_library(records: Sequence[tuple[Record, str, int]]) -> list[Problem]:
             key = alias.strip("/").removeprefix("records/").lower()
             owner = seen.get(key)
             if owner is not None:
-                problems.append(Problem(path, line, "aliases", f"alias {alias!r} is the id of {owner}", "a free address"))
+                problems.append(
+                    Problem(path, line, "aliases", f"alias {alias!r} is the id of {owner}", "a free address")
+                )
             elif key in claimed and claimed[key] != path:
-                problems.append(Problem(path, line, "aliases", f"alias {alias!r} is also claimed by {claimed[key]}", "one owner per alias"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        "aliases",
+                        f"alias {alias!r} is also claimed by {claimed[key]}",
+                        "one owner per alias",
+                    )
+                )
             claimed.setdefault(key, path)
     return problems

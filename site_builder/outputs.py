@@ -1,0 +1,71 @@
+"""What the registry publishes, declared as lists of output functions.
+
+The build engine (:mod:`site_builder.build`) decides how and when these run
+(order, processes, caching); this module only says what exists:
+
+- ``RECORD_OUTPUTS``: functions ``(renderer, record, attachments_dir) -> pages``,
+  each depending on one record only (and templates/configuration);
+- ``LIBRARY_OUTPUTS``: functions ``(renderer, library) -> pages``, built from
+  the summaries of all records (listings, home page, feeds ...);
+- ``STATIC_OUTPUTS``: functions ``(config) -> pages`` that depend on neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .config import RegistryConfig
+from .library import TAXONOMIES, Library
+from .model import Record
+from .render import Page, Renderer
+
+RecordOutput = Callable[[Renderer, Record, Path], Iterable[Page]]
+LibraryOutput = Callable[[Renderer, Library], Iterable[Page]]
+StaticOutput = Callable[[RegistryConfig], Iterable[Page]]
+
+
+def record_page(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
+    yield renderer.record_page(record)
+
+
+def attached_files(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
+    """Artifacts kept beside the record are published beside its page."""
+    for artifact in record.artifacts:
+        if artifact.path is not None:
+            yield f"records/{record.id}/{artifact.path}", (attachments / artifact.path).read_bytes()
+
+
+def listings(renderer: Renderer, library: Library) -> Iterable[Page]:
+    for taxonomy in TAXONOMIES:
+        yield renderer.taxonomy_index(taxonomy, library)
+        for listing in library.listings[taxonomy.name]:
+            yield from renderer.listing_pages(listing)
+
+
+def home_page(renderer: Renderer, library: Library) -> Iterable[Page]:
+    yield renderer.home(library)
+
+
+def not_found_page(renderer: Renderer, library: Library) -> Iterable[Page]:
+    yield renderer.not_found()
+
+
+def assets(config: RegistryConfig) -> Iterable[Page]:
+    """Shared CSS, scripts and icons, from ``templates/assets``: files, never inlined per page."""
+    folder = config.templates_dir / "assets"
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        yield f"assets/{path.relative_to(folder).as_posix()}", path.read_bytes()
+
+
+def json_schema(config: RegistryConfig) -> Iterable[Page]:
+    from .schema import record_schema
+
+    text = json.dumps(record_schema(config), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    yield "schema/record.schema.json", text.encode("utf-8")
+
+
+RECORD_OUTPUTS: list[RecordOutput] = [record_page, attached_files]
+LIBRARY_OUTPUTS: list[LibraryOutput] = [listings, home_page, not_found_page]
+STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema]
