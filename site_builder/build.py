@@ -16,7 +16,7 @@ from pathlib import Path
 from .config import RegistryConfig
 from .library import Library, build_library, slug_collisions, summarize
 from .load import LoadedRecords, load_records
-from .outputs import LIBRARY_OUTPUTS, RECORD_OUTPUTS, STATIC_OUTPUTS
+from .outputs import FINALIZERS, LIBRARY_OUTPUTS, RECORD_OUTPUTS, STATIC_OUTPUTS
 from .problems import ProblemsFound
 from .render import Page, Renderer
 from .writer import SiteWriter, staged_site
@@ -92,6 +92,8 @@ def render_registry(config: RegistryConfig, out_dir: Path, progress: Progress | 
 
     stages.run("listings", lambda: write_all(p for out in LIBRARY_OUTPUTS for p in out(renderer, library)))
     stages.run("static", lambda: write_all(p for out in STATIC_OUTPUTS for p in out(config)))
+    for finalize in FINALIZERS:
+        stages.run(finalize.__name__, lambda finalize=finalize: finalize(config, library, out_dir))  # type: ignore[misc]
     report.records = len(loaded.records)
     report.files = writer.files_written
     report.bytes = writer.bytes_written

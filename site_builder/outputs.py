@@ -7,7 +7,12 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
   each depending on one record only (and templates/configuration);
 - ``LIBRARY_OUTPUTS``: functions ``(renderer, library) -> pages``, built from
   the summaries of all records (listings, home page, feeds ...);
-- ``STATIC_OUTPUTS``: functions ``(config) -> pages`` that depend on neither.
+- ``STATIC_OUTPUTS``: functions ``(config) -> pages`` that depend on neither;
+- ``FINALIZERS``: functions ``(config, library, out_dir) -> None`` run last, once
+  every page is in ``out_dir`` (MkDocs' docs pages included), in list order:
+  they may read the tree and write files (search index, sitemap, manifest),
+  or raise ``ProblemsFound`` to refuse publishing; the site is swapped into
+  place only after all of them succeed.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from .render import Page, Renderer
 RecordOutput = Callable[[Renderer, Record, Path], Iterable[Page]]
 LibraryOutput = Callable[[Renderer, Library], Iterable[Page]]
 StaticOutput = Callable[[RegistryConfig], Iterable[Page]]
+Finalizer = Callable[[RegistryConfig, Library, Path], None]
 
 
 def record_page(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
@@ -69,3 +75,4 @@ def json_schema(config: RegistryConfig) -> Iterable[Page]:
 RECORD_OUTPUTS: list[RecordOutput] = [record_page, attached_files]
 LIBRARY_OUTPUTS: list[LibraryOutput] = [listings, home_page, not_found_page]
 STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema]
+FINALIZERS: list[Finalizer] = []
