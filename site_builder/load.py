@@ -7,6 +7,7 @@ scans a directory, reads every record and applies the cross-record rules.
 from __future__ import annotations
 
 import os
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,9 +92,14 @@ def _field(loc: Iterable[str | int]) -> str:
     return text or "(front matter)"
 
 
+# Values quoted in messages: bounded in length and depth (a deeply nested value must not break repr()).
+_QUOTE = reprlib.Repr()
+_QUOTE.maxlevel, _QUOTE.maxstring, _QUOTE.maxother = 3, 80, 80
+
+
 def _problem(path: str, locator: Locator, error: Any) -> Problem:
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-    kind, value = error["type"], error.get("input")
+    kind, value = error["type"], _QUOTE.repr(error.get("input"))
     line = locator.line(loc)
     name = _field(loc)
     if kind == "missing":
@@ -105,7 +111,7 @@ def _problem(path: str, locator: Locator, error: Any) -> Problem:
         hint = f"did you mean {closest(str(loc[-1]), known)!r}? " if known else ""
         return Problem(path, line, name, "unknown field", f"{hint}known: {', '.join(known)}")
     if kind == "string_pattern_mismatch":
-        return Problem(path, line, name, f"{value!r} is not allowed", f"matching {error['ctx']['pattern']}")
+        return Problem(path, line, name, f"{value} is not allowed", f"matching {error['ctx']['pattern']}")
     if kind in (
         "string_type",
         "int_type",
@@ -123,7 +129,7 @@ def _problem(path: str, locator: Locator, error: Any) -> Problem:
         "greater_than_equal",
         "date_from_datetime_inexact",
     ):
-        return Problem(path, line, name, f"{value!r} is the wrong type or value", _EXPECTED.get(kind, error["msg"]))
+        return Problem(path, line, name, f"{value} is the wrong type or value", _EXPECTED.get(kind, error["msg"]))
     message = str(error["msg"]).removeprefix("Value error, ")
     return Problem(path, line, name, message)
 

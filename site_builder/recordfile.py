@@ -37,7 +37,7 @@ class Locator:
         if self._root is None:
             try:
                 self._root = yaml.compose(self.front_matter, Loader=yaml.SafeLoader)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, RecursionError):  # deeply nested YAML: the pure-Python composer recurses
                 return self.first_line
         node, line = self._root, 0
         for part in loc:
@@ -57,6 +57,33 @@ def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, int] | N
         item = node.value[part]
         return item, item.start_mark.line
     return None
+
+
+_KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true/false value"}
+
+
+def _bad_value(front: str, path: str) -> Problem:
+    """The problem for the first scalar that YAML resolves but cannot construct, e.g. the date ``2026-13-45``."""
+    constructor = yaml.SafeLoader("")
+    try:
+        pending = [yaml.compose(front, Loader=yaml.SafeLoader)]
+    except (yaml.YAMLError, RecursionError):
+        pending = []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except Exception:
+                kind = _KINDS.get(str(node.tag).rpartition(":")[2], str(node.tag))
+                expected = "a real date such as 2026-06-10" if kind == "date" else f"a valid {kind}, or quote the text"
+                line = 2 + node.start_mark.line
+                return Problem(path, line, "(front matter)", f"invalid {kind} {node.value!r}", expected)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in reversed(node.value) for item in reversed(pair))
+    return Problem(path, 2, "(front matter)", "a value cannot be read", "valid YAML")
 
 
 @dataclass(frozen=True)
@@ -101,6 +128,10 @@ def parse_record_text(text: str, path: str) -> ParsedFile | list[Problem]:
         line = 2 + (mark.line if mark is not None else 0)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         return [Problem(path, line, "(front matter)", f"malformed YAML: {problem}", "valid YAML")]
+    except RecursionError:
+        return [Problem(path, 2, "(front matter)", "the YAML is nested too deeply", "'key: value' lines")]
+    except Exception:  # a value YAML recognises but cannot build, such as the date 2026-13-45 or `!!int abc`
+        return [_bad_value(front, path)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
