@@ -50,6 +50,11 @@ def listings(renderer: Renderer, library: Library) -> Iterable[Page]:
             yield from renderer.listing_pages(listing)
 
 
+def combination_listings(renderer: Renderer, library: Library) -> Iterable[Page]:
+    """Tier × verdict listings (``tiers/<tier>/verdicts/<verdict>/``): what a home matrix cell links to."""
+    yield from renderer.combination_pages(library)
+
+
 def home_page(renderer: Renderer, library: Library) -> Iterable[Page]:
     yield renderer.home(library)
 
@@ -73,6 +78,6 @@ def json_schema(config: RegistryConfig) -> Iterable[Page]:
 
 
 RECORD_OUTPUTS: list[RecordOutput] = [record_page, attached_files]
-LIBRARY_OUTPUTS: list[LibraryOutput] = [listings, home_page, not_found_page]
+LIBRARY_OUTPUTS: list[LibraryOutput] = [listings, combination_listings, home_page, not_found_page]
 STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema]
 FINALIZERS: list[Finalizer] = []

@@ -13,10 +13,10 @@ from typing import Any
 
 import jinja2
 
-from .config import RegistryConfig
+from .config import RegistryConfig, Term
 from .library import TAXONOMIES, Library, Listing, Taxonomy
 from .markdown import markdown_renderer, render_markdown
-from .model import TABLE_SECTIONS, Record, section_rows, section_title
+from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_title
 from .slug import slugify
 
 Page = tuple[str, bytes]  # (site-relative file path, content)
@@ -28,6 +28,10 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Quality guide", "quality-guide/"),
     ("About", "about/"),
 )
+
+
+# How every listing is ordered (RecordSummary.sort_key), in words for the pages that show one.
+SORT_ORDER = "newest first by publication date (records without a date last), then by title, then by id"
 
 
 def base_url_for(url: str) -> str:
@@ -50,6 +54,8 @@ def site_globals(config: RegistryConfig) -> dict[str, Any]:
         "tiers": config.tiers,
         "gate_statuses": config.gate_statuses,
         "dimension_levels": config.dimension_levels,
+        "dimension_labels": dict(section_rows(Dimensions)),
+        "sort_order": SORT_ORDER,
     }
 
 
@@ -69,10 +75,13 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class Row:
+    """One label/value row of a record page; ``badge`` names the visual label kind, ``href`` a link."""
+
     label: str
     value: str
     field: str
     href: str | None = None
+    badge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,24 +97,36 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+CONTRACT_FIELDS = frozenset({"manifest_contract", "correction_contract", "provenance_contract"})
+# (section, field) -> badge kind; every field of the dimensions section is a level.
+BADGES = {("gate", "status"): "verdict", ("tier", "name"): "tier", ("correction", "status"): "correction"}
+# (section, field) -> taxonomy path of the listing its value names.
+LISTED = {("gate", "status"): "verdicts", ("tier", "name"): "tiers"}
+
+
+def _row(record: Record, key: str, name: str, label: str, value: str, config: RegistryConfig) -> Row:
+    href = None
+    if name in CONTRACT_FIELDS:
+        href = f"{config.contracts_page}{slugify(value)}/"
+    elif (key, name) == ("provenance", "quality_guide"):
+        href = config.quality_guide_page
+    elif (key, name) in LISTED and record.withdrawn is None:
+        href = f"{LISTED[key, name]}/{slugify(value)}/"
+    badge = "level" if key == "dimensions" else BADGES.get((key, name))
+    return Row(label, value, name, href, badge)
+
+
 def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView, ...]:
     """The label/value tables of a record page, in the published order; links where a row has one."""
-    contracts = {"manifest_contract", "correction_contract", "provenance_contract"}
     views = []
     for key, model in TABLE_SECTIONS:
         section = getattr(record, key)
-        rows = []
-        for name, label in section_rows(model):
-            value = getattr(section, name)
-            if value is None:
-                continue
-            href = None
-            if name in contracts:
-                href = f"{config.contracts_page}{slugify(str(value))}/"
-            elif key == "provenance" and name == "quality_guide":
-                href = config.quality_guide_page
-            rows.append(Row(label, _display(value), name, href))
-        views.append(SectionView(key, section_title(model), tuple(rows)))
+        rows = tuple(
+            _row(record, key, name, label, _display(getattr(section, name)), config)
+            for name, label in section_rows(model)
+            if getattr(section, name) is not None
+        )
+        views.append(SectionView(key, section_title(model), rows))
     return tuple(views)
 
 
@@ -143,7 +164,9 @@ class Renderer:
             verified=bool(gate and gate.requires_artifact),
         )
 
-    def listing_pages(self, listing: Listing) -> Iterator[Page]:
+    def listing_pages(self, listing: Listing, up: tuple[str, str] | None = None) -> Iterator[Page]:
+        """Pages of ``listing`` at its stable URLs; ``up`` is (label, URL) of the page above it."""
+        up = up or (listing.taxonomy.plural, f"{listing.taxonomy.path}/")
         size = self.config.page_size
         pages = listing.pages(size)
         for number, records in enumerate(pages, start=1):
@@ -151,6 +174,7 @@ class Renderer:
                 listing.taxonomy.template,
                 listing.page_url(number),
                 listing=listing,
+                up=up,
                 records=records,
                 number=number,
                 count=len(pages),
@@ -163,8 +187,17 @@ class Renderer:
             "taxonomy.html",
             f"{taxonomy.path}/",
             taxonomy=taxonomy,
-            listings=library.listings[taxonomy.name],
+            kind=taxonomy.name,
+            terms=[(term, library.listing(taxonomy.name, term.name)) for term in taxonomy.terms(self.config)],
         )
+
+    def combination_pages(self, library: Library) -> Iterator[Page]:
+        """The tier × verdict listings the home matrix's cells link to."""
+        for tier_name, row in zip(self.config.tier_names, combination_listings(library, self.config), strict=True):
+            tier = library.listing("tier", tier_name)
+            for listing in row:
+                if tier is not None and listing is not None:
+                    yield from self.listing_pages(listing, (f"Quality tier: {tier_name}", tier.url))
 
     def home(self, library: Library) -> Page:
         return self.page(
@@ -184,32 +217,66 @@ class Renderer:
 
 @dataclass(frozen=True)
 class Matrix:
-    """Counts of current records by tier (rows) and verdict (columns), with their listings."""
+    """Counts of current records by tier (rows) and verdict (columns), with the listing behind each number.
+
+    Row headers and row totals link to the tier listing, column headers and
+    column totals to the verdict listing, and each cell to its tier × verdict
+    listing (:func:`combination_listings`).  The grand total has no listing of
+    its own (the tier and verdict indexes list every record), so it is not a link.
+    A zero has no listing: terms and combinations without records get no page.
+    """
 
     tiers: tuple[Listing | None, ...]
     tier_names: tuple[str, ...]
     verdicts: tuple[Listing | None, ...]
     verdict_names: tuple[str, ...]
     counts: tuple[tuple[int, ...], ...]
+    cells: tuple[tuple[Listing | None, ...], ...]
     total: int
 
 
+def combination_taxonomy(tier: Listing) -> Taxonomy:
+    """The records of one tier, classified by gate verdict: pages at ``tiers/<tier>/verdicts/<verdict>/``."""
+    return Taxonomy(
+        "tier-verdict",
+        f"{tier.url}verdicts",
+        f"Quality tier {tier.term.name}, gate verdict",
+        f"Quality tier {tier.term.name} by gate verdict",
+        lambda s: s.status,
+        lambda c: c.gate_statuses,
+        "gate_statuses",
+    )
+
+
+def combination_listings(library: Library, config: RegistryConfig) -> tuple[tuple[Listing | None, ...], ...]:
+    """One listing per tier × verdict with records, as [tier][verdict]; None where there are none."""
+    rows = []
+    for tier_name in config.tier_names:
+        tier = library.listing("tier", tier_name)
+        row: list[Listing | None] = []
+        for status in config.gate_statuses:
+            members = tuple(s for s in tier.records if s.status == status.name) if tier else ()
+            verdict = library.listing("verdict", status.name)
+            if tier is None or verdict is None or not members:
+                row.append(None)
+                continue
+            term = Term(name=status.name, description=status.description)
+            row.append(Listing(combination_taxonomy(tier), term, verdict.slug, members))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
 def matrix(library: Library, config: RegistryConfig) -> Matrix:
-    tier_names = config.tier_names
-    verdict_names = config.gate_status_names
-    counts = [[0] * len(verdict_names) for _ in tier_names]
-    tiers = {n: i for i, n in enumerate(tier_names)}
-    verdicts = {n: i for i, n in enumerate(verdict_names)}
-    for summary in library.current:
-        counts[tiers[summary.tier]][verdicts[summary.status]] += 1
+    cells = combination_listings(library, config)
     return Matrix(
-        tiers=tuple(library.listing("tier", n) for n in tier_names),
-        tier_names=tier_names,
-        verdicts=tuple(library.listing("verdict", n) for n in verdict_names),
-        verdict_names=verdict_names,
-        counts=tuple(tuple(row) for row in counts),
+        tiers=tuple(library.listing("tier", n) for n in config.tier_names),
+        tier_names=config.tier_names,
+        verdicts=tuple(library.listing("verdict", n) for n in config.gate_status_names),
+        verdict_names=config.gate_status_names,
+        counts=tuple(tuple(len(c.records) if c else 0 for c in row) for row in cells),
+        cells=cells,
         total=len(library.current),
     )
 
 
-__all__ = ["TAXONOMIES", "Page", "Renderer", "base_url_for", "site_globals"]
+__all__ = ["TAXONOMIES", "Matrix", "Page", "Renderer", "base_url_for", "combination_listings", "matrix", "site_globals"]
