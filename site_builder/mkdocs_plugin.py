@@ -1,0 +1,182 @@
+"""The MkDocs (or ProperDocs) driver: ``plugins: [registry]`` in ``mkdocs.yml``.
+
+MkDocs renders the narrative pages of ``docs/`` with ``templates/main.html``;
+this plugin adds everything else by calling the core's single entry point,
+:func:`site_builder.build.render_registry`, into the directory MkDocs built.
+
+- ``mkdocs build``: MkDocs writes into a staging directory beside ``site_dir``;
+  the registry is rendered into it and the complete tree is swapped into place
+  at the very end, so bad records (or a strict-mode warning) leave the
+  published ``site/`` untouched.
+- ``mkdocs serve``: the registry is rendered into the served directory, and
+  records and templates are watched, so editing either reloads the page.
+
+The plugin section only *mirrors* :class:`~site_builder.config.RegistryConfig`:
+every option is optional, and the defaults and the rules live in the core.
+This is the only module besides :mod:`site_builder.buildcmd` that imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils import CountHandler
+
+from .build import BuildReport, Progress, render_registry
+from .config import RegistryConfig
+from .load import display_path
+from .problems import ProblemsFound
+from .render import site_globals
+from .slug import slugify
+from .writer import commit_staging, discard_staging, prepare_staging
+
+log = get_plugin_logger(__name__)
+
+
+class TermConfig(base.Config):  # type: ignore[no-untyped-call]
+    name = c.Type(str)
+    description = c.Optional(c.Type(str))
+
+
+class GateStatusConfig(TermConfig):  # type: ignore[no-untyped-call]
+    requires_artifact = c.Optional(c.Type(bool))
+
+
+class RegistryPluginConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The ``registry`` plugin section; each option is a field of ``RegistryConfig``."""
+
+    records_dir = c.Optional(c.Type(str))
+    templates_dir = c.Optional(c.Type(str))
+    cache_dir = c.Optional(c.Type(str))
+    tiers = c.Optional(c.ListOfItems(c.SubConfig(TermConfig)))
+    gate_statuses = c.Optional(c.ListOfItems(c.SubConfig(GateStatusConfig)))
+    dimension_levels = c.Optional(c.ListOfItems(c.Type(str)))
+    correction_statuses = c.Optional(c.ListOfItems(c.Type(str)))
+    contracts = c.Optional(c.ListOfItems(c.Type(str)))
+    quality_guide_page = c.Optional(c.Type(str))
+    contracts_page = c.Optional(c.Type(str))
+    page_size = c.Optional(c.Type(int))
+    recent_records = c.Optional(c.Type(int))
+    feed_entries = c.Optional(c.Type(int))
+    previous_manifest = c.Optional(c.Type(str))
+    workers = c.Optional(c.Type(int))
+
+
+def _without_none(value: Any) -> Any:
+    """Plain data from a plugin config, leaving out options that were not set (the core's defaults apply)."""
+    if isinstance(value, dict | base.Config):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def core_settings(plugin_options: Any, mkdocs_config: Any) -> dict[str, Any]:
+    """The settings for ``RegistryConfig.from_settings``: the plugin section plus MkDocs' site keys."""
+    settings: dict[str, Any] = _without_none(plugin_options)
+    for key in ("site_name", "site_url", "site_description", "site_dir"):
+        if mkdocs_config.get(key) is not None:
+            settings[key] = mkdocs_config[key]
+    settings["project_dir"] = str(Path(mkdocs_config["config_file_path"] or "mkdocs.yml").resolve().parent)
+    return settings
+
+
+def missing_docs_pages(core: RegistryConfig, page_urls: set[str]) -> list[str]:
+    """The configured docs pages (quality guide, one page per contract) that ``docs/`` does not provide."""
+    wanted = [("quality_guide_page", core.quality_guide_page)]
+    wanted += [(f"contract {name!r}", f"{core.contracts_page}{slugify(name)}/") for name in core.contracts]
+    return [
+        f"{what} links to '{url}', but no page of docs/ has that URL" for what, url in wanted if url not in page_urls
+    ]
+
+
+class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyped-call]
+    """Adds the registry (records, listings, home, 404, assets, schema ...) to a MkDocs build."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.core: RegistryConfig | None = None
+        self.site_dir: Path | None = None  # where the finished site goes
+        self.staging: Path | None = None  # where this build writes, when atomic
+        self.progress: Progress | None = None  # set by ``site-builder build`` on a terminal
+        self.report: BuildReport | None = None
+        self._warnings = CountHandler()
+        self._warnings.setLevel(logging.WARNING)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: Any) -> Any:
+        try:
+            self.core = RegistryConfig.from_settings(core_settings(self.config, config), source=self._source(config))
+        except ProblemsFound as problems:
+            raise PluginError(str(problems)) from None
+        self.site_dir = Path(config.site_dir).resolve()
+        self.report = None
+        self._warnings = CountHandler()
+        self._warnings.setLevel(logging.WARNING)
+        if self.command != "serve":
+            self.staging = prepare_staging(self.site_dir)
+            config.site_dir = str(self.staging)
+            if config.strict:
+                logging.getLogger("mkdocs").addHandler(self._warnings)
+        return config
+
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        assert self.core is not None
+        urls = {f.url for f in files.documentation_pages()}
+        missing = missing_docs_pages(self.core, urls)
+        if missing:
+            raise PluginError("\n".join(f"{self._source(config)}: plugins.registry: {m}" for m in missing))
+        return files
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Docs pages get the same ``site`` global and whitespace handling as the core's pages."""
+        assert self.core is not None
+        env.globals["site"] = site_globals(self.core)
+        env.trim_blocks = env.lstrip_blocks = env.keep_trailing_newline = True
+        return env
+
+    @event_priority(-100)  # last, after any other plugin's output, so the finalizers see the whole site
+    def on_post_build(self, *, config: Any) -> None:
+        assert self.core is not None and self.site_dir is not None
+        out_dir = Path(config.site_dir)
+        try:
+            self.report = render_registry(self.core, out_dir, self.progress)
+        except ProblemsFound as problems:
+            raise PluginError(str(problems)) from None
+        if self.staging is None:
+            return
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        if self._warnings.get_counts():
+            return  # MkDocs aborts this strict build next; on_build_error discards the staging tree
+        commit_staging(self.staging, self.site_dir)
+        self.staging = None
+        config.site_dir = str(self.site_dir)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        if self.staging is not None:
+            discard_staging(self.staging)
+            self.staging = None
+
+    def on_shutdown(self) -> None:
+        self.on_build_error(error=Exception("shutdown"))
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """Editing a record or a template rebuilds and reloads, like editing a docs page."""
+        assert self.core is not None
+        for folder in (self.core.records_dir, self.core.templates_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    @staticmethod
+    def _source(config: Any) -> str:
+        return display_path(Path(config.get("config_file_path") or "mkdocs.yml"))
