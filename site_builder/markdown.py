@@ -33,5 +33,5 @@ def markdown_renderer() -> MarkdownIt:
 
 def render_markdown(md: MarkdownIt, text: str) -> str:
     """HTML for ``text``; headings are shifted below the page's own h1/h2."""
-    html = md.render(text)
+    html = md.render(text).strip()
     return re.sub(r"<(/?)h([1-4])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}>", html)
