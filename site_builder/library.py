@@ -36,6 +36,7 @@ class RecordSummary:
     withdrawn: date | None = None
     withdrawn_reason: str | None = None
     aliases: tuple[str, ...] = ()
+    last_corrected: date | None = None  # date of the latest correction entry (feeds, data files)
 
     @property
     def url(self) -> str:
@@ -64,6 +65,7 @@ def summarize(record: Record) -> RecordSummary:
         withdrawn=record.withdrawn.date if record.withdrawn else None,
         withdrawn_reason=record.withdrawn.reason if record.withdrawn else None,
         aliases=tuple(record.aliases),
+        last_corrected=max((e.date for e in record.correction.entries), default=None),
     )
 
 

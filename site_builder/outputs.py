@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import discovery
 from .config import RegistryConfig
 from .library import TAXONOMIES, Library
 from .model import Record
@@ -33,7 +34,8 @@ Finalizer = Callable[[RegistryConfig, Library, Path], None]
 
 
 def record_page(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
-    yield renderer.record_page(record)
+    if record.withdrawn is None:  # a withdrawn record's URL answers with its tombstone (discovery.permanence)
+        yield renderer.record_page(record)
 
 
 def attached_files(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
@@ -77,7 +79,18 @@ def json_schema(config: RegistryConfig) -> Iterable[Page]:
     yield "schema/record.schema.json", text.encode("utf-8")
 
 
-RECORD_OUTPUTS: list[RecordOutput] = [record_page, attached_files]
-LIBRARY_OUTPUTS: list[LibraryOutput] = [listings, combination_listings, home_page, not_found_page]
-STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema]
-FINALIZERS: list[Finalizer] = []
+RECORD_OUTPUTS: list[RecordOutput] = [
+    record_page,
+    attached_files,
+    *discovery.RECORD_OUTPUTS,  # tombstones, alias redirects, record.json, badges, citation files
+]
+LIBRARY_OUTPUTS: list[LibraryOutput] = [
+    listings,
+    combination_listings,
+    home_page,
+    not_found_page,
+    *discovery.LIBRARY_OUTPUTS,  # withdrawn listing, api/records.json(l), Atom feeds, search page
+]
+STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema, *discovery.STATIC_OUTPUTS]
+# Permanence check first (refuse before any slow work), then search index, sitemap, and the manifest last.
+FINALIZERS: list[Finalizer] = [*discovery.FINALIZERS]

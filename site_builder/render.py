@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Verdicts", "verdicts/"),
     ("Quality guide", "quality-guide/"),
     ("About", "about/"),
+    ("Search", "search/"),
 )
 
 

@@ -1,0 +1,56 @@
+"""Data for scripts: ``records/<id>/record.json``, ``api/records.json`` and ``api/records.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..library import Library, RecordSummary
+from ..model import SCHEMA_VERSION, Record, record_json
+from ..render import Page, Renderer
+from .dates import PublicationDates
+from .helpers import discovery_for
+from .summarydates import published, updated
+from .urls import absolute
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def record_data(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:
+    """The full record, valid against ``schema/record.schema.json`` (its version inside)."""
+    yield f"records/{record.id}/record.json", _json(record_json(record))
+
+
+def summary_data(summary: RecordSummary, renderer: Renderer, dates: PublicationDates) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": summary.id,
+        "title": summary.title,
+        "path": summary.url,
+        "url": absolute(renderer.config, summary.url) or None,
+        "data": f"{summary.url}record.json",
+        "tier": summary.tier,
+        "verdict": summary.status,
+        "dimensions": dict(summary.dimensions),
+        "correction_status": summary.correction_status,
+        "corrections": summary.corrections,
+        "publisher": summary.publisher,
+        "status": "withdrawn" if summary.withdrawn else "current",
+        "published": published(summary, dates).isoformat(),
+        "updated": updated(summary, dates).isoformat(),
+        "withdrawn": summary.withdrawn.isoformat() if summary.withdrawn else None,
+    }
+    return data
+
+
+def records_api(renderer: Renderer, library: Library) -> Iterable[Page]:
+    """Every record's summary, current and withdrawn, by id: one JSON document and one JSON Lines file."""
+    dates = discovery_for(renderer).dates
+    rows = [summary_data(s, renderer, dates) for s in library.summaries]
+    document = {"schema_version": SCHEMA_VERSION, "count": len(rows), "records": rows}
+    yield "api/records.json", _json(document)
+    lines = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+    yield "api/records.jsonl", lines.encode("utf-8")

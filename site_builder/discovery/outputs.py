@@ -1,0 +1,18 @@
+"""Discovery's outputs, in the engine's lists (see :mod:`site_builder.outputs`)."""
+
+from __future__ import annotations
+
+from .badge import badge_files
+from .citation import citation_files
+from .data import record_data, records_api
+from .feeds import feeds
+from .permanence import alias_redirects, check_permanence, tombstone, withdrawn_listing
+from .publish import write_manifest
+from .search import index_site, search_page
+from .sitemap import robots_txt, write_sitemap
+
+RECORD_OUTPUTS = [tombstone, alias_redirects, record_data, badge_files, citation_files]
+LIBRARY_OUTPUTS = [withdrawn_listing, records_api, feeds, search_page]
+STATIC_OUTPUTS = [robots_txt]
+# Order matters: refuse a build that loses a URL before anything slow; the manifest digests the final tree.
+FINALIZERS = [check_permanence, index_site, write_sitemap, write_manifest]

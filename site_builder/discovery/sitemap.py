@@ -1,0 +1,82 @@
+"""``sitemap.xml`` (https://www.sitemaps.org/protocol.html) of every page, and ``robots.txt`` pointing at it.
+
+Record, listing, docs and tombstone pages are listed; redirect pages and the
+404 page are not.  ``lastmod`` is the manifest's last-changed date.  Past
+50,000 URLs the sitemap becomes a sitemap index over ``sitemap-<n>.xml`` files,
+as the protocol requires.  The protocol needs absolute URLs, so without
+``site_url`` no sitemap is written and ``robots.txt`` names none.  MkDocs' own
+``sitemap.xml`` is replaced and its ``sitemap.xml.gz`` removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..config import RegistryConfig
+from ..library import Library
+from ..render import Page
+from .dates import publication_dates
+from .manifest import Entry, carry_forward, digests
+from .urls import alias_path
+
+MAX_URLS = 50_000
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOT_LISTED = ("/404.html",)
+
+
+def page_urls(entries: Mapping[str, Entry], library: Library) -> list[str]:
+    """URL paths of the pages to list: HTML pages, less redirects and the 404 page."""
+    redirects = {"/" + alias_path(a) for s in library.summaries for a in s.aliases}
+    return sorted(
+        url
+        for url in entries
+        if (url.endswith("/") or url.endswith(".html")) and url not in redirects and url not in NOT_LISTED
+    )
+
+
+def urlset(site_url: str, urls: Sequence[str], entries: Mapping[str, Entry]) -> bytes:
+    rows = "".join(
+        f"<url><loc>{escape(site_url + url)}</loc><lastmod>{entries[url].last_changed.isoformat()}</lastmod></url>\n"
+        for url in urls
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n{rows}</urlset>\n'.encode()
+
+
+def sitemap_files(
+    site_url: str, urls: Sequence[str], entries: Mapping[str, Entry], limit: int = MAX_URLS
+) -> list[Page]:
+    """``sitemap.xml``, or past ``limit`` URLs a sitemap index plus ``sitemap-<n>.xml`` parts."""
+    site_url = site_url.rstrip("/")
+    if len(urls) <= limit:
+        return [("sitemap.xml", urlset(site_url, urls, entries))]
+    chunks = [urls[i : i + limit] for i in range(0, len(urls), limit)]
+    parts = [(f"sitemap-{n}.xml", urlset(site_url, chunk, entries)) for n, chunk in enumerate(chunks, start=1)]
+    rows = "".join(
+        f"<sitemap><loc>{escape(f'{site_url}/{name}')}</loc>"
+        f"<lastmod>{max(entries[u].last_changed for u in chunk).isoformat()}</lastmod></sitemap>\n"
+        for (name, _), chunk in zip(parts, chunks, strict=True)
+    )
+    index = f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NAMESPACE}">\n{rows}</sitemapindex>\n'
+    return [("sitemap.xml", index.encode()), *parts]
+
+
+def write_sitemap(config: RegistryConfig, library: Library, out_dir: Path) -> None:
+    """Finalizer: replace any sitemap in ``out_dir`` (MkDocs') with one of every page."""
+    for stale in ("sitemap.xml", "sitemap.xml.gz", *(p.name for p in out_dir.glob("sitemap-*.xml"))):
+        (out_dir / stale).unlink(missing_ok=True)
+    if not config.site_url:
+        return
+    dates = publication_dates(config)
+    entries = carry_forward(digests(out_dir), dates.previous, dates.build_date)
+    for name, content in sitemap_files(config.site_url, page_urls(entries, library), entries):
+        (out_dir / name).write_bytes(content)
+
+
+def robots_txt(config: RegistryConfig) -> Iterable[Page]:
+    """Everything may be crawled; the sitemap is named when ``site_url`` gives it an absolute URL."""
+    lines = ["User-agent: *", "Allow: /"]
+    if config.site_url:
+        lines.append(f"Sitemap: {config.site_url.rstrip('/')}/sitemap.xml")
+    yield "robots.txt", ("\n".join(lines) + "\n").encode()
