@@ -19,9 +19,16 @@ SCHEMA_VERSION = "1.0"
 _ID_RE = re.compile(ID_PATTERN)
 
 
+# Control characters (but tab and newline) and lone surrogates cannot be shown on a page or written as UTF-8.
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    bad = _UNSHOWABLE.search(value)
+    if bad:
+        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}, which a page cannot show")
     return value
 
 

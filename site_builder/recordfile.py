@@ -126,6 +126,8 @@ def parse_record_text(text: str, path: str) -> ParsedFile | list[Problem]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + (mark.line if mark is not None else 0)
+        if isinstance(error, yaml.reader.ReaderError):  # a character YAML cannot carry: no mark, only a position
+            line = 2 + front[: error.position].count("\n")
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         return [Problem(path, line, "(front matter)", f"malformed YAML: {problem}", "valid YAML")]
     except RecursionError:
