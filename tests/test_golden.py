@@ -56,7 +56,7 @@ def test_record_page_shows_every_seed_item_in_the_seed_order(seed: Path, tmp_pat
     position = 0
     for item in seed_items(seed.read_text(encoding="utf-8")):
         found = text.find(item, position)
-        assert found >= 0, f"{item!r} missing, or not after the item before it: ...{text[position:position + 200]!r}"
+        assert found >= 0, f"{item!r} missing, or not after the item before it: ...{text[position : position + 200]!r}"
         position = found + len(item)
 
 
