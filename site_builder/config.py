@@ -89,7 +89,8 @@ class RegistryConfig(BaseModel):
     recent_records: int = Field(default=10, ge=0)
     feed_entries: int = Field(default=50, ge=1)
     previous_manifest: Path | None = None
-    workers: int = Field(default=0, ge=0)
+    workers: int = Field(default=0, ge=0)  # build processes; 0 = all cores
+    use_cache: bool = True  # incremental builds from cache_dir; False (--no-cache) builds cold
 
     @field_validator("tiers", "gate_statuses", "dimension_levels", "correction_statuses", "contracts")
     @classmethod

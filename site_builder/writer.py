@@ -3,29 +3,61 @@
 A failed or interrupted build leaves the previous site untouched (Lektor's
 commit-on-success).  Every path written is checked to stay inside the output
 directory, whatever a record or the configuration says.
+
+Incremental builds reuse the previous site's unchanged files by hard-linking
+them into the staging directory (:meth:`SiteWriter.reuse`), so the swap stays
+a rename of one directory.  A hard-linked file is shared with the live site:
+nothing here ever opens an existing file for writing; a path is always
+written as a new file (unlink, then create), never truncated in place.
+Finalizers must follow the same rule (:func:`replace_file`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
+
+# What the cache remembers of an output file: content digest, size, mtime (ns), inode.
+FileState = tuple[bytes, int, int, int]
 
 
 class UnsafePath(ValueError):
     """An output path that would leave the output directory."""
 
 
-class SiteWriter:
-    """Writes files below ``root``; creates each directory once."""
+def content_digest(content: bytes) -> bytes:
+    return hashlib.blake2b(content, digest_size=16).digest()
 
-    def __init__(self, root: Path) -> None:
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write ``path`` as a new file (never in place: it may be hard-linked to the live site)."""
+    with suppress(FileNotFoundError):
+        path.unlink()
+    with open(path, "xb") as handle:
+        handle.write(content)
+
+
+class SiteWriter:
+    """Writes files below ``root``; creates each directory once; reuses unchanged files of ``previous``.
+
+    ``previous`` is where the last build's output is (normally ``site_dir``).
+    When it is ``root`` itself (``mkdocs serve`` rebuilding its own folder),
+    unchanged files are simply left alone.
+    """
+
+    def __init__(self, root: Path, previous: Path | None = None) -> None:
         self.root = root.resolve()
-        self._made: set[Path] = set()
+        self.previous = previous.resolve() if previous is not None else None
+        self.in_place = self.previous == self.root
+        self._made: set[Path] = {self.root}
         self.files_written = 0
         self.bytes_written = 0
+        self.files_reused = 0
+        self.bytes_reused = 0
 
     def target(self, relative: str) -> Path:
         """The absolute path for a site-relative POSIX path, refusing anything that escapes."""
@@ -36,19 +68,80 @@ class SiteWriter:
             raise UnsafePath(f"refusing to write {relative!r}: not a plain relative path")
         return self.root.joinpath(*parts)
 
-    def write(self, relative: str, content: bytes) -> None:
-        path = self.target(relative)
+    def _parent(self, path: Path) -> None:
         parent = path.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        with open(path, "wb") as handle:
-            handle.write(content)
+
+    def write(self, relative: str, content: bytes, digest: bytes | None = None) -> FileState:
+        """Write ``content`` as a new file; its state for the cache."""
+        path = self.target(relative)
+        self._parent(path)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(path, flags, 0o644)
+        except FileExistsError:
+            path.unlink()
+            fd = os.open(path, flags, 0o644)
+        try:
+            _write_all(fd, content)
+            stat = os.fstat(fd)
+        finally:
+            os.close(fd)
         self.files_written += 1
         self.bytes_written += len(content)
+        return (digest or content_digest(content), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    def reuse(self, relative: str, state: FileState) -> FileState | None:
+        """Reuse the previous build's file if it is still exactly what ``state`` says; None if not."""
+        if self.previous is None:
+            return None
+        path = self.target(relative)
+        old = self.previous / path.relative_to(self.root)
+        try:
+            stat = os.stat(old)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) != state[1:]:
+            return None
+        if not self.in_place:
+            self._parent(path)
+            try:
+                os.link(old, path)
+            except FileExistsError:
+                path.unlink()
+                os.link(old, path)
+            except OSError:  # another file system, or no hard links: copy (mtime kept, new inode)
+                shutil.copy2(old, path)
+                copied = os.stat(path)
+                state = (state[0], copied.st_size, copied.st_mtime_ns, copied.st_ino)
+        self.files_reused += 1
+        self.bytes_reused += state[1]
+        return state
+
+    def put(self, relative: str, content: bytes, previous: FileState | None = None) -> FileState:
+        """Publish ``content``: the previous file when its bytes are the same, else a new file."""
+        digest = content_digest(content)
+        if previous is not None and previous[0] == digest:
+            reused = self.reuse(relative, previous)
+            if reused is not None:
+                return reused
+        return self.write(relative, content, digest)
+
+    def remove(self, relative: str) -> None:
+        """Delete an output that is no longer published (in-place rebuilds only need this)."""
+        with suppress(FileNotFoundError):
+            self.target(relative).unlink()
 
     def copy(self, relative: str, source: Path) -> None:
         self.write(relative, source.read_bytes())
+
+
+def _write_all(fd: int, content: bytes) -> None:
+    view = memoryview(content)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def staging_dir_for(site_dir: Path) -> Path:

@@ -1,0 +1,157 @@
+"""The build cache: what the last build read and wrote, so that a rebuild redoes only what an edit affects.
+
+Everything is keyed by content digests: each record file (with its
+attachments), and one *environment key* for all the rest that rendering
+depends on: the code (``__version__`` and a digest of the package source),
+the templates, the configuration and the library versions.  Any change of
+the environment invalidates every rendered output (simplest-correct).
+
+The cache is one pickle in ``cache_dir``, written atomically, prefixed by a
+magic line and a digest of its payload: a cache that is missing, truncated,
+corrupt, from another version or for another environment is ignored (the
+build is cold), never trusted.  An output file is reused only when the file
+in the previous site still has the size, mtime and inode recorded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import RegistryConfig
+from .library import RecordSummary
+from .writer import FileState
+
+CACHE_FILE = "build-cache.pickle"
+FORMAT = 1
+MAGIC = b"site-builder build cache %d\n" % FORMAT
+_DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")
+# Settings that change how a build runs, never what it publishes.
+_RUN_SETTINGS = {"workers", "use_cache"}
+
+# A build-wide value a record's pages looked up (e.g. a publication date): (name, argument, answer).
+Lookup = tuple[str, str, Any]
+
+
+@dataclass
+class RecordEntry:
+    """One record file as last built: its source digest, summary and output files."""
+
+    source: bytes
+    summary: RecordSummary
+    outputs: dict[str, FileState]
+    lookups: tuple[Lookup, ...] = ()
+
+
+@dataclass
+class GroupEntry:
+    """Outputs that depend on the whole library or on nothing per record: their inputs' digest and files."""
+
+    inputs: bytes
+    outputs: dict[str, FileState]
+    lookups: tuple[Lookup, ...] = ()
+
+
+@dataclass
+class BuildCache:
+    key: bytes
+    records: dict[str, RecordEntry] = field(default_factory=dict)  # by record file name
+    groups: dict[str, GroupEntry] = field(default_factory=dict)
+    complete_site: str = ""  # the site_dir a whole-site build committed with exactly these files, if any
+
+
+def digest_bytes(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+def tree_digest(root: Path, pattern: str = "*") -> bytes:
+    """Digest of every file below ``root`` matching ``pattern``: names and contents."""
+    h = hashlib.blake2b(digest_size=16)
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.digest()
+
+
+def source_digest(raw: bytes, attachments: Path | None) -> bytes:
+    """Digest of a record file's bytes and of the files in its attachments folder (when it has one)."""
+    if attachments is None:
+        return digest_bytes(raw)
+    return digest_bytes(raw, tree_digest(attachments))
+
+
+@cache
+def code_digest() -> bytes:
+    """The package's version and source, the interpreter and the libraries that shape the output."""
+    versions = []
+    for name in _DEPENDENCIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    package = Path(__file__).resolve().parent
+    text = f"{__version__}|{sys.version}|{'|'.join(versions)}".encode()
+    return digest_bytes(text, tree_digest(package, "*.py"))
+
+
+def environment_key(config: RegistryConfig, *extra: bytes) -> bytes:
+    """Digest of everything every output depends on: code, templates, configuration, ``extra``."""
+    settings = config.model_dump_json(exclude=_RUN_SETTINGS).encode()
+    return digest_bytes(code_digest(), tree_digest(config.templates_dir), settings, *extra)
+
+
+def cache_file(config: RegistryConfig) -> Path:
+    folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
+    return folder / CACHE_FILE
+
+
+def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
+    """The cache of the last build in this environment, or None when there is none we can trust."""
+    try:
+        data = cache_file(config).read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 16
+    if not data.startswith(MAGIC) or len(data) < header:
+        return None
+    payload = data[header:]
+    if digest_bytes(payload) != data[len(MAGIC) : header]:
+        return None
+    try:
+        found = pickle.loads(payload)
+    except Exception:  # corrupt despite the digest, or classes that changed shape: rebuild from scratch
+        return None
+    if not isinstance(found, BuildCache) or found.key != key:
+        return None
+    return found
+
+
+def save_cache(config: RegistryConfig, cache: BuildCache) -> None:
+    """Write the cache atomically (a temporary file renamed over the old one)."""
+    path = cache_file(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(MAGIC + digest_bytes(payload) + payload)
+    os.replace(temporary, path)
+
+
+def discard_cache(config: RegistryConfig) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        cache_file(config).unlink()
