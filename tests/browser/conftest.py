@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sitekit  # noqa: E402
+import sitekit
 
 NEEDED = ("playwright", "chromium", "axe")
 
@@ -111,10 +112,8 @@ class PageLog:
         )
 
 
-def watch(page: Any, log: PageLog, site_url: str) -> None:
-    """Record everything in ``log``; block every request that does not go to the local server."""
-    origin = re.match(r"^https?://[^/]+", site_url)
-    local = origin.group(0) if origin else site_url
+def watch(page: Any, log: PageLog) -> None:
+    """Record everything in ``log``; block every request that does not go to a local test server."""
 
     def on_dialog(dialog: Any) -> None:
         log.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -122,7 +121,7 @@ def watch(page: Any, log: PageLog, site_url: str) -> None:
 
     def on_route(route: Any) -> None:
         url = route.request.url
-        if url.startswith(local) or url.startswith(("data:", "blob:", "about:")):
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:")):
             route.continue_()
         else:
             log.foreign_requests.append(url)
@@ -145,7 +144,7 @@ def page_log() -> PageLog:
 
 
 @pytest.fixture
-def new_page(browser: Any, page_log: PageLog, site_url_base: str) -> Iterator[Callable[..., Any]]:
+def new_page(browser: Any, page_log: PageLog) -> Iterator[Callable[..., Any]]:
     """Open further watched pages (own context: viewport, color scheme ...); all are checked at teardown."""
     contexts: list[Any] = []
 
@@ -153,7 +152,7 @@ def new_page(browser: Any, page_log: PageLog, site_url_base: str) -> Iterator[Ca
         context = browser.new_context(**context_options)
         contexts.append(context)
         page = context.new_page()
-        watch(page, page_log, site_url_base)
+        watch(page, page_log)
         return page
 
     yield open_page

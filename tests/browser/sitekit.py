@@ -35,6 +35,8 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PROJECT_PATH = "/site-builder-test/"  # served like a GitHub Pages project site: https://<owner>.github.io/<repo>/
 HOSTILE = REPO / "tests" / "hostile_records"
+# site_url for builds that are read, not served (no server listens there).
+PLACEHOLDER_URL = "http://127.0.0.1:9/site-builder-test/"
 
 INSTALL_HINT = {
     "chromium": "install Debian's Chromium: sudo bash .ci/system-packages.sh (or: apt-get install chromium)",
@@ -257,7 +259,8 @@ def build(records_dir: Path, site_dir: Path, site_url: str, work_dir: Path) -> s
         import yaml
 
         settings = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
-        settings.update(site_url=site_url, site_dir=str(site_dir), docs_dir=str(REPO / settings.get("docs_dir", "docs")))
+        docs_dir = str(REPO / settings.get("docs_dir", "docs"))
+        settings.update(site_url=site_url, site_dir=str(site_dir), docs_dir=docs_dir)
         theme = settings.get("theme") or {}
         if isinstance(theme, dict) and theme.get("custom_dir"):
             theme["custom_dir"] = str(REPO / theme["custom_dir"])

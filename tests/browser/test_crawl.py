@@ -15,7 +15,7 @@ LINKS = """() => Array.from(document.querySelectorAll('a[href], link[href]'))
 def test_a_crawl_from_the_home_page_finds_no_broken_link_and_no_console_error(page: Any, built_site: Any) -> None:
     base = built_site.site_url
     queue, seen, visited_pages = [base], {base}, set()
-    missing_anchors: list[str] = []
+    anchors: list[tuple[str, str, str]] = []  # (page, fragment, linked from)
     fragments: dict[str, set[str]] = {}
     broken: list[str] = []
     while queue:
@@ -35,12 +35,11 @@ def test_a_crawl_from_the_home_page_finds_no_broken_link_and_no_console_error(pa
             if not target.startswith(base):
                 continue
             if fragment:
-                fragments.setdefault(target, set())
-                missing_anchors.append(f"{target}#{fragment} (from {url})")
+                anchors.append((target, fragment, url))
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
-    unresolved = [a for a in missing_anchors if a.split("#")[1].split(" ")[0] not in fragments.get(a.split("#")[0], set())]
+    unresolved = [f"{t}#{f} (from {src})" for t, f, src in anchors if t in fragments and f not in fragments[t]]
     assert not broken, "broken internal links:\n  " + "\n  ".join(broken)
     assert not unresolved, "links to anchors that do not exist:\n  " + "\n  ".join(unresolved)
     current = [i for role, i in built_site.ids.items() if role != "withdrawn"] + built_site.repo_ids
