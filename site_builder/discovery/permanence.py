@@ -23,7 +23,8 @@ from .urls import absolute, alias_path, record_path
 
 # Listings are views of the data: their pages come and go as records are added or withdrawn
 # (a term with no record has no page; pagination follows the counts), so they are not permanent.
-VOLATILE_PREFIXES = ("/tiers/", "/verdicts/")
+# The sitemap is written by a later finalizer than the check, and split or not by the number of pages.
+VOLATILE_PREFIXES = ("/tiers/", "/verdicts/", "/sitemap")
 WITHDRAWN_LISTING = "withdrawn/"
 
 
