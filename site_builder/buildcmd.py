@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +63,7 @@ def build(
     site_url: str | None = None,
     previous_manifest: Path | None = None,
     no_cache: bool = False,
+    cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site described by ``config_file`` with MkDocs; raise :class:`BuildFailed` with every message."""
@@ -73,7 +73,7 @@ def build(
 
     from .mkdocs_plugin import RegistryPlugin
 
-    with _collected("mkdocs") as log, tempfile.TemporaryDirectory(prefix="site-builder-nocache-") as empty:
+    with _collected("mkdocs") as log:
         try:
             config = load_config(
                 config_file=str(config_file),
@@ -83,14 +83,15 @@ def build(
             plugin = config.plugins.get("registry")
             if not isinstance(plugin, RegistryPlugin):
                 raise BuildFailed([f"{config_file}: plugins: the 'registry' plugin is not enabled"])
-            overrides: dict[str, Any] = {
-                "records_dir": records_dir,
-                "previous_manifest": previous_manifest,
-                "cache_dir": Path(empty) if no_cache else None,
-            }
-            for key, value in overrides.items():
-                if value is not None:
-                    plugin.config[key] = str(value.absolute())
+            for key, path in (
+                ("records_dir", records_dir),
+                ("previous_manifest", previous_manifest),
+                ("cache_dir", cache_dir),
+            ):
+                if path is not None:
+                    plugin.config[key] = str(path.absolute())
+            if no_cache:
+                plugin.config["use_cache"] = False
             plugin.progress = progress
             config.plugins.on_startup(command="build", dirty=False)
             try:

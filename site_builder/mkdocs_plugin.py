@@ -66,6 +66,7 @@ class RegistryPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     feed_entries = c.Optional(c.Type(int))
     previous_manifest = c.Optional(c.Type(str))
     workers = c.Optional(c.Type(int))
+    use_cache = c.Optional(c.Type(bool))
 
 
 def _without_none(value: Any) -> Any:
