@@ -1,0 +1,75 @@
+"""The manifest: every published URL with its digest and true publication dates, carried forward."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from discovery_fixtures import build_site_for, html, load_json, records
+from site_fixtures import make_record
+
+DAY_1, DAY_2 = "1772323200", "1775001600"  # 2026-03-01, 2026-04-01 (UTC)
+
+
+def test_the_manifest_lists_every_published_file_with_the_digest_of_its_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    urls = load_json(site, "manifest.json")["urls"]
+    page = (site / "records/plain/index.html").read_bytes()
+    assert urls["/records/plain/"]["sha256"] == hashlib.sha256(page).hexdigest()
+    for expected in ("/", "/records/plain/cite.bib", "/feed.xml", "/sitemap.xml", "/api/records.json"):
+        assert expected in urls
+
+
+def test_a_new_url_gets_the_build_date_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    entry = load_json(site, "manifest.json")["urls"]["/records/plain/"]
+    assert (entry["first_published"], entry["last_changed"]) == ("2026-03-01", "2026-03-01")
+
+
+def test_an_unchanged_page_keeps_both_dates_through_a_later_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site_for(tmp_path, monkeypatch, records())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    from site_fixtures import build
+
+    site = build(tmp_path, records(), site_url="https://example.org/registry/")
+    entry = load_json(site, "manifest.json")["urls"]["/records/plain/"]
+    assert (entry["first_published"], entry["last_changed"]) == ("2026-03-01", "2026-03-01")
+
+
+def test_a_changed_page_keeps_first_published_and_gets_a_new_last_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site_for(tmp_path, monkeypatch, records())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    from site_fixtures import build
+
+    changed = [make_record("plain", title="Plain record, retitled", published="2026-01-10"), *records()[1:]]
+    site = build(tmp_path, changed, site_url="https://example.org/registry/")
+    entry = load_json(site, "manifest.json")["urls"]["/records/plain/"]
+    assert (entry["first_published"], entry["last_changed"]) == ("2026-03-01", "2026-04-01")
+
+
+def test_an_undated_record_shows_the_date_its_url_was_first_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site_for(tmp_path, monkeypatch, records())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    from site_fixtures import build
+
+    site = build(tmp_path, records(), site_url="https://example.org/registry/")
+    doc = html(site, "records/renamed/")  # "renamed" has no published date
+    assert doc.xpath("//meta[@name='citation_publication_date']/@content") == ["2026/03/01"]
+
+
+def test_dates_come_from_a_named_previous_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    published = tmp_path / "live-manifest.json"
+    published.write_bytes((site / "manifest.json").read_bytes().replace(b'"2026-03-01"', b'"2025-06-30"'))
+    (site / "manifest.json").unlink()
+    site = build_site_for(tmp_path, monkeypatch, records(), previous_manifest=published)
+    assert load_json(site, "manifest.json")["urls"]["/records/plain/"]["first_published"] == "2025-06-30"
