@@ -221,13 +221,18 @@ def copy_repo_records(target: Path) -> list[str]:
 
 
 def has_build_command() -> bool:
-    return (REPO / "site_builder" / "buildcmd.py").is_file()
+    """Whether ``site-builder build`` exists yet (the driver's ``buildcmd`` registered in the CLI)."""
+    cli_source = REPO / "site_builder" / "cli.py"
+    return cli_source.is_file() and "buildcmd" in cli_source.read_text(encoding="utf-8")
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``site-builder`` as users do (this interpreter's entry point), capturing output."""
+    command = [_entry_point(), *args]
+    if args[:1] == ("build",) and not has_build_command():  # until the CLI registers it: the same code, directly
+        command = [sys.executable, "-c", _BUILD_SHIM, *args]
     return subprocess.run(
-        [_entry_point(), *args],
+        command,
         cwd=cwd or REPO,
         env={**os.environ, **(env or {})},
         capture_output=True,
@@ -235,6 +240,16 @@ def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
         timeout=600,
         check=False,
     )
+
+
+_BUILD_SHIM = """
+import argparse, sys
+from site_builder import buildcmd
+parser = argparse.ArgumentParser(prog="site-builder")
+buildcmd.register(parser.add_subparsers(dest="command", required=True))
+args = parser.parse_args(sys.argv[1:])
+sys.exit(args.run(args))
+"""
 
 
 def _entry_point() -> str:
