@@ -1,0 +1,39 @@
+"""The search page, the header search box and what the Pagefind index covers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from discovery_fixtures import html, module_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return module_site(tmp_path_factory)
+
+
+def test_every_page_has_a_plain_get_search_form_to_the_search_page(site: Path) -> None:
+    for url in ("", "records/plain/", "tiers/watchlist/", "withdrawn/", "records/gone/"):
+        form = html(site, url).xpath("//header//form[@role='search']")[0]
+        assert (form.get("method"), form.xpath(".//input/@name")) == ("get", ["q"])
+        assert form.get("action").endswith("/search/")
+
+
+def test_the_search_page_loads_pagefinds_ui_and_says_how_to_browse_without_javascript(site: Path) -> None:
+    doc = html(site, "search/")
+    assert doc.xpath("//script/@src") == ["../pagefind/pagefind-ui.js", "../assets/search.js"]
+    assert (site / "pagefind/pagefind-ui.js").is_file()
+    noscript = " ".join(doc.xpath("//noscript")[0].itertext())
+    assert "browse the records by" in noscript and "quality tier" in noscript and "gate verdict" in noscript
+
+
+def test_only_current_record_pages_are_marked_for_the_index(site: Path) -> None:
+    marked = sorted(p.parent.name for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes())
+    assert marked == ["corrected", "hostile", "plain", "renamed"]
+
+
+def test_record_pages_declare_the_search_filters(site: Path) -> None:
+    filters = html(site, "records/corrected/").xpath("//*[@data-pagefind-filter]/@data-pagefind-filter")
+    for name in ("Tier", "Gate verdict", "Evidence strength", "Correction status", "Publisher"):
+        assert name in filters
