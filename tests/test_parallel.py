@@ -1,0 +1,55 @@
+"""Parallel builds: the same site as one process, every problem reported, nothing published on failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_incremental import tree
+
+from benchmarks import synthetic
+from site_builder import parallel
+from site_builder.build import build_site
+from site_builder.config import read_config
+from site_builder.problems import ProblemsFound
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    synthetic.generate(tmp_path / "project", 120)
+    return tmp_path / "project"
+
+
+def test_two_workers_publish_the_same_bytes_as_one(project: Path, tmp_path: Path) -> None:
+    build_site(read_config(project / "mkdocs.yml", workers=2, use_cache=False))
+    build_site(read_config(project / "mkdocs.yml", workers=1, use_cache=False, site_dir=str(tmp_path / "one")))
+    assert tree(project / "site") == tree(tmp_path / "one")
+
+
+def test_problems_in_several_workers_are_all_reported_and_nothing_is_swapped(project: Path) -> None:
+    build_site(read_config(project / "mkdocs.yml", workers=2))
+    before = tree(project / "site")
+    records = sorted((project / "records").glob("*.md"))
+    for bad in (records[1], records[-2]):
+        bad.write_text(
+            bad.read_text(encoding="utf-8").replace("evidence_strength: ", "evidence_strength: X"), encoding="utf-8"
+        )
+    with pytest.raises(ProblemsFound) as raised:
+        build_site(read_config(project / "mkdocs.yml", workers=2, use_cache=False))
+    messages = [str(p) for p in raised.value.problems]
+    assert messages == sorted(messages)
+    assert any(records[1].name in m for m in messages) and any(records[-2].name in m for m in messages)
+    assert tree(project / "site") == before
+
+
+def test_chunks_are_several_per_worker_and_near_equal() -> None:
+    chunks = parallel.chunked(list(range(1000)), 2)
+    assert len(chunks) == 2 * parallel.CHUNKS_PER_WORKER
+    assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
+    assert [i for c in chunks for i in c] == list(range(1000))
