@@ -37,3 +37,18 @@ def test_record_pages_declare_the_search_filters(site: Path) -> None:
     filters = html(site, "records/corrected/").xpath("//*[@data-pagefind-filter]/@data-pagefind-filter")
     for name in ("Tier", "Gate verdict", "Evidence strength", "Correction status", "Publisher"):
         assert name in filters
+
+
+def test_the_search_index_is_the_same_for_two_builds_of_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discovery_fixtures import build_site_for, records
+
+    def bundle(folder: Path) -> dict[str, bytes]:
+        root = folder / "pagefind"
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = bundle(build_site_for(tmp_path / "a", monkeypatch, records()))
+    assert bundle(build_site_for(tmp_path / "b", monkeypatch, records())) == first

@@ -17,6 +17,7 @@ from ..config import RegistryConfig
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
+from .pagefind_order import normalize_bundle
 
 SEARCH_PAGE = "search/"
 BUNDLE = "pagefind"
@@ -47,3 +48,4 @@ def index_site(config: RegistryConfig, library: Library, out_dir: Path) -> None:
         raise ProblemsFound(
             [Problem(str(out_dir), 1, "search index", f"Pagefind failed: {message[0]}", "a site Pagefind can index")]
         )
+    normalize_bundle(out_dir / BUNDLE)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
