@@ -130,7 +130,7 @@ class RegistryConfig(BaseModel):
                 ]
             ) from None
         base = config.project_dir.resolve()
-        return config.model_copy(
+        resolved = config.model_copy(
             update={
                 "project_dir": base,
                 "records_dir": base / config.records_dir,
@@ -140,6 +140,26 @@ class RegistryConfig(BaseModel):
                 "previous_manifest": base / config.previous_manifest if config.previous_manifest else None,
             }
         )
+        unsafe = unsafe_site_dir(resolved)
+        if unsafe:
+            raise ProblemsFound([Problem(source, 1, "site_dir", unsafe, "a folder of its own, such as site/")])
+        return resolved
+
+
+def unsafe_site_dir(config: RegistryConfig) -> str | None:
+    """Why ``site_dir`` must not be built into (a build replaces the whole folder), or None when it is safe."""
+    site = config.site_dir.resolve()
+    for what, folder in (
+        ("the project", config.project_dir),
+        ("the records folder", config.records_dir),
+        ("the templates folder", config.templates_dir),
+    ):
+        folder = folder.resolve()
+        if site == folder or site in folder.parents:
+            return f"the output folder {site} is or contains {what} ({folder}); a build replaces its output folder"
+        if what != "the project" and folder in site.parents:
+            return f"the output folder {site} is inside {what} ({folder})"
+    return None
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -129,6 +129,16 @@ _SAFE_PATH = re.compile(r"^(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_][A-Za-z0-9_.\-/]*$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 
+def _safe_alias(value: str) -> str:
+    """An alias becomes a folder of the site: no '.' or '..' segment may lead it elsewhere."""
+    if any(part in (".", "..") for part in value.split("/")):
+        raise ValueError(f"alias {value!r} must be a former id or path inside the site, without '.' or '..'")
+    return value
+
+
+Alias = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$"), AfterValidator(_safe_alias)]
+
+
 class Artifact(Section):
     """Evidence attached to a record: a file in ``records/<id>/`` or a URL."""
 
@@ -173,7 +183,7 @@ class Record(Section):
     correction: Correction
     provenance: Provenance
     artifacts: list[Artifact] = Field(default_factory=list)
-    aliases: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$")]] = Field(
+    aliases: list[Alias] = Field(
         default_factory=list, description="Former ids or paths that redirect to this record"
     )
     withdrawn: Withdrawal | None = None

@@ -76,7 +76,14 @@ def artifacts_exist(record: Record, config: RegistryConfig, path: Path) -> Itera
     """An attached file must be there, beside the record in ``records/<id>/``."""
     folder = path.parent / record.id
     for index, artifact in enumerate(record.artifacts):
-        if artifact.path is not None and not (folder / artifact.path).is_file():
+        if artifact.path is not None and (folder / artifact.path).is_file():
+            if folder.resolve() not in (folder / artifact.path).resolve().parents:  # a symbolic link leading out
+                yield (
+                    ("artifacts", index, "path"),
+                    f"attached file {artifact.path!r} links outside {folder.name}/",
+                    f"the file itself at {folder.name}/{artifact.path}, not a link",
+                )
+        elif artifact.path is not None:
             yield (
                 ("artifacts", index, "path"),
                 f"attached file {artifact.path!r} does not exist",

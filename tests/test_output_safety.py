@@ -1,0 +1,118 @@
+"""A build never writes or deletes outside its output folder, whatever a record or the configuration says."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "browser"))
+
+import sitekit
+
+from site_builder.writer import SiteWriter, UnsafePath
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["../x.html", "records/../../x.html", "a/../../../etc/passwd", "/etc/passwd", "", ".", "a\\..\\b", "a\x00b"],
+)
+def test_the_writer_refuses_a_path_that_leaves_the_output_folder(tmp_path: Path, relative: str) -> None:
+    with pytest.raises(UnsafePath):
+        SiteWriter(tmp_path / "site").target(relative)
+
+
+def test_the_writer_places_a_plain_path_inside_the_output_folder(tmp_path: Path) -> None:
+    assert SiteWriter(tmp_path / "site").target("records/a/index.html") == (tmp_path / "site/records/a/index.html")
+
+
+def tree(root: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative == ".cache" or relative.startswith(".cache/"):
+            continue
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        else:
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return found
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project (configuration, docs, templates, one record) inside a folder that holds other files too."""
+    (tmp_path / "outside.txt").write_text("a file beside the project\n", encoding="utf-8")
+    root = tmp_path / "project"
+    shutil.copytree(sitekit.REPO / "docs", root / "docs")
+    shutil.copytree(sitekit.REPO / "templates", root / "templates")
+    shutil.copy2(sitekit.REPO / "mkdocs.yml", root / "mkdocs.yml")
+    sitekit.write_record(root / "records", sitekit.record_data("rec-1"))
+    return root
+
+
+def build(project: Path, *args: str) -> tuple[int, str]:
+    done = sitekit.cli("build", "--config", "mkdocs.yml", "-q", *args, cwd=project)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, done.stderr
+
+
+@pytest.mark.parametrize("site_dir", [".", "records", "records/site", "templates", "..", "/"])
+def test_an_output_folder_that_holds_the_project_or_its_records_is_refused(project: Path, site_dir: str) -> None:
+    everything = project.parent
+    before = tree(everything)
+    code, stderr = build(project, "--site-dir", site_dir)
+    assert code == 1, stderr
+    assert "site_dir" in stderr, stderr  # MkDocs or the registry configuration names the setting
+    assert tree(everything) == before, "a refused build changed files"
+    assert not [p for p in Path("/").iterdir() if p.name.startswith(".-staging")]
+
+
+def test_a_site_dir_beside_the_project_is_built(project: Path) -> None:
+    code, stderr = build(project, "--site-dir", "../public")
+    assert code == 0, stderr
+    assert (project.parent / "public" / "records" / "rec-1" / "index.html").is_file()
+    assert (project.parent / "outside.txt").read_text(encoding="utf-8") == "a file beside the project\n"
+
+
+@pytest.mark.parametrize("alias", ["../../etc", "old/../../../etc", "old/../../outside.txt", "/etc/passwd", "a/./b"])
+def test_an_alias_that_climbs_out_is_refused_with_a_located_message(project: Path, alias: str) -> None:
+    sitekit.write_record(project / "records", sitekit.record_data("rec-1", aliases=["fine-old-id"]))
+    path = project / "records" / "rec-1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("fine-old-id", alias), encoding="utf-8")
+    everything = project.parent
+    before = tree(everything)
+    code, stderr = build(project)
+    assert code == 1, stderr
+    assert "records/rec-1.md:" in stderr and ": aliases[0]: " in stderr, stderr
+    assert tree(everything) == before
+
+
+@pytest.mark.parametrize("artifact", ["../secret.txt", "../../outside.txt", "/etc/passwd", "sub/../../secret.txt"])
+def test_an_artifact_path_that_climbs_out_is_refused(project: Path, artifact: str) -> None:
+    (project / "records" / "secret.txt").write_text("not to be published\n", encoding="utf-8")
+    data = sitekit.record_data("rec-2", artifacts=[{"title": "Proof", "path": "placeholder.txt"}])
+    sitekit.write_record(project / "records", data, {"placeholder.txt": b"x"})
+    path = project / "records" / "rec-2.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("placeholder.txt", artifact), encoding="utf-8")
+    before = tree(project.parent)
+    code, stderr = build(project)
+    assert code == 1, stderr
+    assert "records/rec-2.md:" in stderr and "artifacts[0]" in stderr, stderr
+    assert tree(project.parent) == before
+
+
+def test_an_attached_file_that_links_outside_its_record_folder_is_refused(project: Path) -> None:
+    secret = project.parent / "outside.txt"
+    data = sitekit.record_data("rec-2", artifacts=[{"title": "Proof", "path": "proof.txt"}])
+    sitekit.write_record(project / "records", data)
+    (project / "records" / "rec-2").mkdir()
+    (project / "records" / "rec-2" / "proof.txt").symlink_to(secret)
+    code, stderr = build(project, "--site-dir", "site")
+    assert code == 1, stderr
+    assert "records/rec-2.md:" in stderr and "artifacts[0].path" in stderr, stderr
+    assert not (project / "site").exists()
