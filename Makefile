@@ -44,8 +44,9 @@ typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it ran no test: make treats that, like any failure, as an error.
+# `python -m pytest` puts the repository on sys.path, so tests can import benchmarks/.
 test: setup lint typecheck
-	$(VENV)/bin/pytest
+	$(PY) -m pytest
 
 bench: $(INSTALLED)
 	$(PY) -m benchmarks
