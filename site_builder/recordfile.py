@@ -31,13 +31,14 @@ class Locator:
     body_start: int = 1
     _root: yaml.Node | None = None
 
-    def line(self, loc: Sequence[str | int]) -> int:
-        if loc and loc[0] in BODY_SECTIONS.values():
+    def line(self, loc: Sequence[str | int], *, body: bool = True) -> int:
+        """The line of ``loc``; a body section's heading unless ``body`` is False (then its front matter key)."""
+        if body and loc and loc[0] in BODY_SECTIONS.values():
             return self.body_lines.get(str(loc[0]), self.body_start)
         if self._root is None:
-            try:
-                self._root = yaml.compose(self.front_matter, Loader=yaml.SafeLoader)
-            except (yaml.YAMLError, RecursionError):  # deeply nested YAML: the pure-Python composer recurses
+            try:  # libyaml's composer when present: fast, and no recursion limit on deeply nested values
+                self._root = yaml.compose(self.front_matter, Loader=_Loader)
+            except (yaml.YAMLError, RecursionError):  # the pure-Python composer recurses
                 return self.first_line
         node, line = self._root, 0
         for part in loc:
@@ -140,9 +141,8 @@ def parse_record_text(text: str, path: str) -> ParsedFile | list[Problem]:
         return [Problem(path, 2, "(front matter)", "the front matter is not a mapping", "'key: value' lines")]
     body, problems = _parse_body(lines, end + 1, path, locator)
     for clash in sorted(set(body) & set(data)):
-        problems.append(
-            Problem(path, locator.line((clash,)), clash, "given in the front matter", "a body section instead")
-        )
+        line = locator.line((clash,), body=False)
+        problems.append(Problem(path, line, clash, "given in the front matter", "a body section instead"))
     return ParsedFile({**data, **body}, locator, problems)
 
 
