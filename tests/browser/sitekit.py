@@ -228,11 +228,8 @@ def has_build_command() -> bool:
 
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``site-builder`` as users do (this interpreter's entry point), capturing output."""
-    command = [_entry_point(), *args]
-    if args[:1] == ("build",) and not has_build_command():  # until the CLI registers it: the same code, directly
-        command = [sys.executable, "-c", _BUILD_SHIM, *args]
     return subprocess.run(
-        command,
+        cli_command(*args),
         cwd=cwd or REPO,
         env={**os.environ, **(env or {})},
         capture_output=True,
@@ -240,6 +237,13 @@ def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
         timeout=600,
         check=False,
     )
+
+
+def cli_command(*args: str) -> list[str]:
+    """The command line that runs ``site-builder`` with ``args``."""
+    if args[:1] == ("build",) and not has_build_command():  # until the CLI registers it: the same code, directly
+        return [sys.executable, "-c", _BUILD_SHIM, *args]
+    return [_entry_point(), *args]
 
 
 _BUILD_SHIM = """
