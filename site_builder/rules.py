@@ -123,7 +123,7 @@ def check_library(records: Sequence[tuple[Record, str, int]]) -> list[Problem]:
     claimed: dict[str, str] = {}
     for record, path, line in records:
         for alias in record.aliases:
-            key = alias.strip("/").removeprefix("records/").lower()
+            key = alias.strip("/").lower().removeprefix("records/")  # case-insensitive, "records/" included
             owner = seen.get(key)
             if owner is not None:
                 problems.append(
