@@ -7,6 +7,7 @@ scans a directory, reads every record and applies the cross-record rules.
 from __future__ import annotations
 
 import os
+import re
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ def _reported(problem: Problem, body_problems: list[Problem]) -> bool:
 def _field(loc: Iterable[str | int]) -> str:
     text = ""
     for part in loc:
+        if isinstance(part, str) and not (part.isprintable() and part.strip() == part and part):
+            part = repr(part)  # a key such as "\n" or " " must not break the one-line problem format
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "(front matter)"
 
@@ -97,8 +100,15 @@ _QUOTE = reprlib.Repr()
 _QUOTE.maxlevel, _QUOTE.maxstring, _QUOTE.maxother = 3, 80, 80
 
 
+# Parts of a pydantic error location that name a union member, e.g. "function-after[_aware(), datetime]".
+_UNION_TAG = re.compile(r"[a-z][a-z-]*\[.*\]", re.S)
+
+
 def _problem(path: str, locator: Locator, error: Any) -> Problem:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    raw = tuple(error["loc"])
+    # The last part of an unknown field's location is the key as written, whatever it looks like ("[", "a[b]").
+    last = len(raw) - 1 if error["type"] == "extra_forbidden" else len(raw)
+    loc = tuple(p for i, p in enumerate(raw) if i == last or not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
     kind, value = error["type"], _QUOTE.repr(error.get("input"))
     line = locator.line(loc)
     name = _field(loc)

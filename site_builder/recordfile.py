@@ -120,7 +120,7 @@ def parse_record_text(text: str, path: str) -> ParsedFile | list[Problem]:
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == _FENCE), None)
     if end is None:
         return [Problem(path, 1, "(front matter)", "the front matter is not closed", "a second '---' line")]
-    front = "\n".join(lines[1:end])
+    front = "\n".join(lines[1:end]) + "\n"  # with its last line break, as in the file: "key: |" blocks keep it
     locator = Locator(front, first_line=2, body_start=end + 2)
     try:
         data = yaml.load(front, Loader=_Loader)

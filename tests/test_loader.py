@@ -325,3 +325,29 @@ def test_yaml_examples_of_the_record_format_page_pass_check(
                     data[key] = value
 
     assert isinstance(read_record(write_record("rec-1", apply), config), Record)
+
+
+# --- found by the property tests -----------------------------------------------------------------
+
+
+def test_key_with_a_bracket_is_an_unknown_field(config: RegistryConfig, text: str) -> None:
+    broken = text.replace("title:", "'[': 1\ntitle:")
+    (problem,) = problems(write(config, broken), config)
+    assert problem.startswith("records/rec-1.md:3: [: unknown field (did you mean ")
+
+
+def test_key_with_a_line_break_stays_on_one_problem_line(config: RegistryConfig, text: str) -> None:
+    broken = text.replace("title:", '"a\\nb": 1\ntitle:')
+    (problem,) = problems(write(config, broken), config)
+    assert problem.startswith("records/rec-1.md:3: 'a\\nb': unknown field (did you mean ")
+
+
+def test_last_value_ending_in_a_line_break_reads_back_unchanged(
+    config: RegistryConfig, make_record: Callable[..., Record]
+) -> None:
+    record = make_record("rec-1")
+    record = record.model_copy(
+        update={"provenance": record.provenance.model_copy(update={"note": "Two lines,\nend.\n"})}
+    )
+    assert record_text(record).count("note: |") == 1
+    assert read_record(write(config, record_text(record)), config) == record
