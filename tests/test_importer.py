@@ -273,24 +273,40 @@ def test_page_named_by_the_id_alone_gives_that_id() -> None:
 # --- variants that import identically ----------------------------------------------------------
 
 
-def test_crlf_page_imports_identically() -> None:
-    assert imported(PAGE.replace("\n", "\r\n")) == imported(PAGE)
+@pytest.mark.parametrize("name", SEEDS)
+def test_crlf_seed_imports_identically(name: str) -> None:
+    text = SEED_PAGES[name]
+    assert imported(text.replace("\n", "\r\n"), seed_id(name)) == imported(text, seed_id(name))
 
 
-def test_cr_only_page_imports_identically() -> None:
-    assert imported(PAGE.replace("\n", "\r")) == imported(PAGE)
+@pytest.mark.parametrize("name", SEEDS)
+def test_cr_only_seed_imports_identically(name: str) -> None:
+    text = SEED_PAGES[name]
+    assert imported(text.replace("\n", "\r"), seed_id(name)) == imported(text, seed_id(name))
 
 
-def test_stray_whitespace_around_cells_and_lines_imports_identically() -> None:
+@pytest.mark.parametrize("name", SEEDS)
+def test_seed_with_stray_whitespace_around_cells_and_lines_imports_identically(name: str) -> None:
+    text = SEED_PAGES[name]
     spaced = "\n".join(
         "  \t" + line.replace("|", "  |\t ") + " \t" if line.startswith("|") else f"  {line}\t "
-        for line in PAGE.split("\n")
+        for line in text.split("\n")
     )
-    assert imported(spaced) == imported(PAGE)
+    assert spaced != text
+    assert imported(spaced, seed_id(name)) == imported(text, seed_id(name))
 
 
-def test_blank_lines_between_lines_import_identically() -> None:
-    assert imported("\n\n" + PAGE.replace("\n", "\n\n") + "\n\n") == imported(PAGE)
+@pytest.mark.parametrize("name", SEEDS)
+def test_seed_with_blank_lines_everywhere_imports_identically(name: str) -> None:
+    text = SEED_PAGES[name]
+    assert imported("\n\n" + text.replace("\n", "\n\n") + "\n\n", seed_id(name)) == imported(text, seed_id(name))
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_seed_with_crlf_whitespace_and_blank_lines_together_imports_identically(name: str) -> None:
+    text = SEED_PAGES[name]
+    messy = "\r\n".join(f" {line} \r\n" for line in text.split("\n"))
+    assert imported(messy, seed_id(name)) == imported(text, seed_id(name))
 
 
 def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
