@@ -14,9 +14,11 @@ Finalizers must follow the same rule (:func:`replace_file`).
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
@@ -150,7 +152,30 @@ def staging_dir_for(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}-staging-{os.getpid()}"
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned(site_dir: Path) -> None:
+    """Delete staging and old trees that builds killed part-way left beside ``site_dir``."""
+    site_dir = site_dir.resolve()
+    if not site_dir.parent.is_dir():
+        return
+    for kind in ("staging", "old"):
+        for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
 def prepare_staging(site_dir: Path) -> Path:
+    remove_abandoned(site_dir)
     staging = staging_dir_for(site_dir)
     if staging.exists():
         shutil.rmtree(staging)
@@ -158,9 +183,33 @@ def prepare_staging(site_dir: Path) -> Path:
     return staging
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
 def commit_staging(staging: Path, site_dir: Path) -> None:
-    """Swap the complete ``staging`` tree into ``site_dir``; the old tree is removed afterwards."""
+    """Swap the complete ``staging`` tree into ``site_dir``; the old tree is removed afterwards.
+
+    Where the kernel can, both trees trade places in one atomic rename, so there
+    is no moment at which ``site_dir`` is missing or half-written.
+    """
     site_dir = site_dir.resolve()
+    if site_dir.exists() and _exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
     old = site_dir.parent / f".{site_dir.name}-old-{os.getpid()}"
     if site_dir.exists():
         os.replace(site_dir, old)

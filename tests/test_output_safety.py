@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -116,3 +117,28 @@ def test_an_attached_file_that_links_outside_its_record_folder_is_refused(projec
     assert code == 1, stderr
     assert "records/rec-2.md:" in stderr and "artifacts[0].path" in stderr, stderr
     assert not (project / "site").exists()
+
+
+def test_commit_swaps_the_new_tree_in_and_removes_the_old_one(tmp_path: Path) -> None:
+    from site_builder.writer import commit_staging, prepare_staging
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    staging = prepare_staging(site)
+    (staging / "new.html").write_text("new")
+    commit_staging(staging, site)
+    assert sorted(p.name for p in site.iterdir()) == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_staging_left_by_a_killed_build_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    from site_builder.writer import prepare_staging
+
+    site = tmp_path / "site"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f".site-staging-{dead.stdout.strip()}"
+    abandoned.mkdir()
+    (abandoned / "half.html").write_text("half")
+    prepare_staging(site)
+    assert not abandoned.exists()
