@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 
 # Browsers ignore ASCII tabs, newlines and control characters inside a URL's scheme.
 _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
@@ -24,10 +28,18 @@ def safe_link(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
 
 
+def image_as_link(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """An image in record prose becomes a link to it: a record page never loads anything from another host."""
+    token = tokens[idx]
+    alt = renderer.renderInlineAsText(token.children or [], options, env) or str(token.attrGet("src"))
+    return f'<a href="{escapeHtml(str(token.attrGet("src")))}" rel="nofollow noopener">{escapeHtml(alt)}</a>'
+
+
 def markdown_renderer() -> MarkdownIt:
-    """A renderer that never emits raw HTML or a link outside :data:`SAFE_SCHEMES`."""
+    """A renderer that never emits raw HTML, an image, or a link outside :data:`SAFE_SCHEMES`."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = safe_link  # type: ignore[method-assign]
+    md.add_render_rule("image", image_as_link)
     return md
 
 

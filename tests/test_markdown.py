@@ -68,3 +68,14 @@ def test_safe_link_accepts_web_mail_and_relative_urls(url: str) -> None:
 @pytest.mark.parametrize("url", ["javascript:x", "file:///etc/passwd", "java\nscript:x", "%6Aavascript:x"])
 def test_safe_link_refuses_other_schemes_however_written(url: str) -> None:
     assert not safe_link(url)
+
+
+def test_an_image_in_record_prose_becomes_a_link_and_loads_nothing() -> None:
+    html = render("see ![the figure](https://example.org/fig.png)")
+    assert "<img" not in html
+    assert '<a href="https://example.org/fig.png" rel="nofollow noopener">the figure</a>' in html
+
+
+def test_an_image_with_an_unsafe_source_is_not_linked() -> None:
+    html = render("![x](javascript:alert(1))")
+    assert "<img" not in html and "href=" not in html
