@@ -11,18 +11,10 @@ from site_builder.build import build_site
 from site_builder.cache import cache_file
 from site_builder.config import RegistryConfig, read_config
 
-# Pagefind's index (a finalizer's output) differs between two cold builds of the same input into two
-# folders, so it is compared by presence only; every other file must be byte-identical.
-NONDETERMINISTIC = "pagefind/"
-
 
 def tree(root: Path) -> dict[str, bytes]:
-    files = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
-    return {
-        name: b"" if name.startswith(NONDETERMINISTIC) else path.read_bytes()
-        for name, path in files.items()
-        if not name.startswith(NONDETERMINISTIC) or name == "pagefind/pagefind-entry.json"
-    }
+    """Every file's bytes, the search index included (it is reproducible)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(autouse=True)
