@@ -14,9 +14,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .build import BuildReport, Progress
+if TYPE_CHECKING:  # the engine is imported when a build runs, not by every site-builder command
+    from .build import BuildReport, Progress
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_USAGE = 0, 1, 2
 

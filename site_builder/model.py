@@ -218,4 +218,6 @@ def is_valid_id(value: str) -> bool:
 def record_json(record: Record) -> dict[str, Any]:
     """The record as JSON-ready data, with the schema version inside."""
     data = record.model_dump(mode="json", exclude_none=True)
+    if record.gate.evaluated is not None:  # as the page shows it: +00:00, not pydantic's Z
+        data["gate"]["evaluated"] = record.gate.evaluated.isoformat()
     return {"schema_version": SCHEMA_VERSION, **data}

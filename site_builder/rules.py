@@ -61,7 +61,8 @@ def correction_count(record: Record, config: RegistryConfig, _: Path) -> Iterabl
     if record.correction.count != entries:
         yield (
             ("correction", "count"),
-            f"correction count is {record.correction.count} but {entries} correction entries are listed",
+            f"correction count is {record.correction.count} but {entries} correction "
+            f"{'entry is' if entries == 1 else 'entries are'} listed",
             f"count: {entries}",
         )
 
