@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 1
@@ -44,20 +44,38 @@ def url_for_file(relative: str) -> str:
     return "/" + relative
 
 
-def published_files(out_dir: Path) -> Iterator[tuple[str, Path]]:
-    """(site-relative POSIX path, file) of every published file, sorted."""
-    for path in sorted(out_dir.rglob("*")):
-        relative = path.relative_to(out_dir).as_posix()
-        if not path.is_file() or relative in UNLISTED_FILES or relative.startswith(UNLISTED_PREFIXES):
+def published_files(out_dir: Path) -> Iterator[tuple[str, str]]:
+    """(site-relative POSIX path, absolute path) of every published file, sorted by relative path.
+
+    Walks with plain strings (``os.walk``), not ``Path`` objects: on a large
+    site this runs over every file of the tree, and pathlib's per-path work
+    would cost more than hashing the bytes.
+    """
+    root = str(out_dir)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        if prefix.startswith(UNLISTED_PREFIXES):
+            dirs[:] = []
             continue
-        if any(part.startswith(".") for part in relative.split("/")):
-            continue
-        yield relative, path
+        for name in files:
+            relative = prefix + name
+            if not name.startswith(".") and relative not in UNLISTED_FILES:
+                found.append((relative, os.path.join(folder, name)))
+    found.sort()
+    yield from found
+
+
+def file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def digests(out_dir: Path) -> dict[str, str]:
     """URL path -> SHA-256 of the content, for every published file."""
-    return {url_for_file(rel): hashlib.sha256(path.read_bytes()).hexdigest() for rel, path in published_files(out_dir)}
+    return {url_for_file(relative): file_digest(path) for relative, path in published_files(out_dir)}
 
 
 def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: date) -> dict[str, Entry]:
@@ -75,19 +93,28 @@ def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: da
 
 
 def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
-    data: dict[str, Any] = {
-        "manifest_version": MANIFEST_VERSION,
-        "site_url": site_url,
-        "urls": {
-            url: {
-                "sha256": e.sha256,
+    """The manifest file: one URL a line, so a deploy's change reads as a diff of the lines it touched.
+
+    Each line is encoded by ``json.dumps`` without indentation (the C encoder;
+    with ``indent`` CPython falls back to a pure-Python one, slow on large sites).
+    """
+    rows = ",\n".join(
+        "  "
+        + json.dumps(url, ensure_ascii=False)
+        + ": "
+        + json.dumps(
+            {
                 "first_published": e.first_published.isoformat(),
                 "last_changed": e.last_changed.isoformat(),
-            }
-            for url, e in sorted(entries.items())
-        },
-    }
-    return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+                "sha256": e.sha256,
+            },
+            ensure_ascii=False,
+        )
+        for url, e in sorted(entries.items())
+    )
+    head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
+    body = f"{{{head},\n\"urls\": {{\n{rows}\n}}}}\n" if rows else f"{{{head}, \"urls\": {{}}}}\n"
+    return body.encode("utf-8")
 
 
 class ManifestError(ValueError):

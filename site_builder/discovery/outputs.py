@@ -9,10 +9,11 @@ from .feeds import feeds
 from .permanence import alias_redirects, check_permanence, tombstone, withdrawn_listing
 from .publish import write_manifest
 from .search import index_site, search_page
-from .sitemap import robots_txt, write_sitemap
+from .sitemap import robots_txt
 
 RECORD_OUTPUTS = [tombstone, alias_redirects, record_data, badge_files, citation_files]
 LIBRARY_OUTPUTS = [withdrawn_listing, records_api, feeds, search_page]
 STATIC_OUTPUTS = [robots_txt]
-# Order matters: refuse a build that loses a URL before anything slow; the manifest digests the final tree.
-FINALIZERS = [check_permanence, index_site, write_sitemap, write_manifest]
+# Order matters: refuse a build that loses a URL before anything slow; the sitemap and manifest come last,
+# from one digest pass over the final tree.
+FINALIZERS = [check_permanence, index_site, write_manifest]

@@ -1,17 +1,30 @@
-"""The manifest finalizer: written last, over the complete tree."""
+"""The publishing finalizer: sitemap and manifest, from one pass over the complete tree."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..config import RegistryConfig
 from ..library import Library
+from ..writer import replace_file
 from .dates import publication_dates
-from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_json
+from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_json, url_for_file
+from .sitemap import remove_sitemaps, sitemap_pages
 
 
 def write_manifest(config: RegistryConfig, library: Library, out_dir: Path) -> None:
-    """Finalizer: ``manifest.json`` of every published URL, dates carried forward from the previous manifest."""
+    """Finalizer: ``sitemap.xml`` (lastmod from the manifest), then ``manifest.json`` of every published URL.
+
+    The tree is read and hashed once; the sitemap's own digest is added to the
+    manifest, and dates are carried forward from the previous manifest.
+    """
     dates = publication_dates(config)
-    entries = carry_forward(digests(out_dir), dates.previous, dates.build_date)
-    (out_dir / MANIFEST_FILE).write_bytes(manifest_json(entries, config.site_url))
+    remove_sitemaps(out_dir)
+    current = digests(out_dir)
+    sitemap = sitemap_pages(config, library, carry_forward(current, dates.previous, dates.build_date))
+    for name, content in sitemap:
+        replace_file(out_dir / name, content)
+        current[url_for_file(name)] = hashlib.sha256(content).hexdigest()
+    entries = carry_forward(current, dates.previous, dates.build_date)
+    replace_file(out_dir / MANIFEST_FILE, manifest_json(entries, config.site_url))

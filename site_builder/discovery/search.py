@@ -21,6 +21,7 @@ from .pagefind_order import normalize_bundle
 
 SEARCH_PAGE = "search/"
 BUNDLE = "pagefind"
+RECORD_PAGES = "records/*/index.html"
 
 
 def search_page(renderer: Renderer, library: Library) -> Iterable[Page]:
@@ -41,7 +42,11 @@ def pagefind_executable() -> Path:
 
 def index_site(config: RegistryConfig, library: Library, out_dir: Path) -> None:
     """Finalizer: write the Pagefind index and UI into ``out_dir/pagefind/``."""
-    command = [str(pagefind_executable()), "--site", str(out_dir), "--output-subdir", BUNDLE, "--silent"]
+    command = [
+        str(pagefind_executable()),
+        *("--site", str(out_dir), "--output-subdir", BUNDLE, "--silent"),
+        *("--glob", RECORD_PAGES),  # only record pages carry data-pagefind-body: don't parse the rest
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]

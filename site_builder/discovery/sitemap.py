@@ -62,15 +62,25 @@ def sitemap_files(
     return [("sitemap.xml", index.encode()), *parts]
 
 
-def write_sitemap(config: RegistryConfig, library: Library, out_dir: Path) -> None:
-    """Finalizer: replace any sitemap in ``out_dir`` (MkDocs') with one of every page."""
+def remove_sitemaps(out_dir: Path) -> None:
+    """Delete any sitemap already in ``out_dir`` (MkDocs writes its own, of the docs pages only)."""
     for stale in ("sitemap.xml", "sitemap.xml.gz", *(p.name for p in out_dir.glob("sitemap-*.xml"))):
         (out_dir / stale).unlink(missing_ok=True)
+
+
+def sitemap_pages(config: RegistryConfig, library: Library, entries: Mapping[str, Entry]) -> list[Page]:
+    """The sitemap file(s) for the manifest ``entries``; none without ``site_url``."""
     if not config.site_url:
-        return
+        return []
+    return sitemap_files(config.site_url, page_urls(entries, library), entries)
+
+
+def write_sitemap(config: RegistryConfig, library: Library, out_dir: Path) -> None:
+    """Replace any sitemap in ``out_dir`` with one of every page (the manifest finalizer does this too)."""
+    remove_sitemaps(out_dir)
     dates = publication_dates(config)
     entries = carry_forward(digests(out_dir), dates.previous, dates.build_date)
-    for name, content in sitemap_files(config.site_url, page_urls(entries, library), entries):
+    for name, content in sitemap_pages(config, library, entries):
         (out_dir / name).write_bytes(content)
 
 
