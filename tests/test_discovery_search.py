@@ -52,3 +52,15 @@ def test_the_search_index_is_the_same_for_two_builds_of_the_same_records(
     (tmp_path / "b").mkdir()
     first = bundle(build_site_for(tmp_path / "a", monkeypatch, records()))
     assert bundle(build_site_for(tmp_path / "b", monkeypatch, records())) == first
+
+
+def test_the_index_covers_title_abstract_and_question_and_leaves_the_fact_tables_and_cite_box_out(site: Path) -> None:
+    article = html(site, "records/plain/").xpath("//article[@data-pagefind-body]")[0]
+    indexed = [
+        el
+        for el in article.iter()
+        if not any(a.get("data-pagefind-ignore") is not None for a in (el, *el.iterancestors()))
+    ]
+    headings = {" ".join(el.itertext()).strip() for el in indexed if el.tag in ("h1", "h2")}
+    assert {"Abstract", "Research Question"} <= headings
+    assert not headings & {"Verification Level", "Provenance", "Cite this record"}
