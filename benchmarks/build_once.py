@@ -1,6 +1,10 @@
 """One core registry build of a generated project, in its own process: ``python -m benchmarks.build_once ROOT``.
 
 Prints the build report as one JSON line (files and bytes published and written, stages).
+With ``--pages-only`` the build publishes the registry pages alone (record
+pages, listings, home, 404, CSS) — the subset the issue's first speed target
+names — by trimming the output lists of :mod:`site_builder.outputs` in this
+process only; the product always publishes everything.
 """
 
 from __future__ import annotations
@@ -9,12 +13,28 @@ import json
 import sys
 from pathlib import Path
 
+from site_builder import outputs
 from site_builder.build import build_site
 from site_builder.config import read_config
 
 
+def registry_pages_only() -> None:
+    """Publish only the record pages, the listings, the home and 404 pages, and the CSS."""
+    outputs.RECORD_OUTPUTS[:] = [outputs.record_page]
+    outputs.LIBRARY_OUTPUTS[:] = [
+        outputs.listings,
+        outputs.combination_listings,
+        outputs.home_page,
+        outputs.not_found_page,
+    ]
+    outputs.STATIC_OUTPUTS[:] = [outputs.assets]
+    outputs.FINALIZERS[:] = []
+
+
 def main() -> None:
     root = Path(sys.argv[1])
+    if "--pages-only" in sys.argv:
+        registry_pages_only()
     config = read_config(root / "mkdocs.yml", use_cache=False if "--no-cache" in sys.argv else None)
     report = build_site(config)
     print(
