@@ -104,5 +104,5 @@ def citation_files(renderer: Renderer, record: Record, attachments: Path) -> Ite
     config = renderer.config
     yield folder + "cite.bib", bibtex(record, config, dates).encode("utf-8")
     yield folder + "cite.ris", ris(record, config, dates).encode("utf-8")
-    text = json.dumps(csl_json(record, config, dates), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(csl_json(record, config, dates), ensure_ascii=False) + "\n"
     yield folder + "cite.json", text.encode("utf-8")

@@ -17,7 +17,7 @@ from .urls import absolute
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def record_data(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:

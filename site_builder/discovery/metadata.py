@@ -19,7 +19,7 @@ _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 def embed_json(data: Any) -> Markup:
     """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` escaped, so no text can close the element."""
-    return Markup(json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES))
+    return Markup(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))
 
 
 def status(record: Record) -> str:
