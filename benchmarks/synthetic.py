@@ -149,21 +149,22 @@ def make_record(index: int, rng: random.Random) -> Record:
 
 
 def generate(root: Path, count: int, seed: int = 1) -> list[Record]:
-    """Write ``count`` records (and mkdocs.yml, a copy of templates/ and docs/) under ``root``; idempotent."""
+    """Write ``count`` records under ``root`` (kept while the generator, count and seed are the same), and
+    fresh copies of the repository's templates/, docs/ and mkdocs.yml (always: they change with the code)."""
     stamp = root / ".generated"
     rng = random.Random(seed)
     records = [make_record(i, rng) for i in range(count)]
     wanted = f"{GENERATOR_VERSION} {count} {seed}"
-    if stamp.exists() and stamp.read_text() == wanted:
-        return records
-    if root.exists():
-        shutil.rmtree(root)
-    (root / "records").mkdir(parents=True)
-    for record in records:
-        (root / "records" / f"{record.id}.md").write_text(record_text(record), encoding="utf-8")
-    shutil.copytree(REPO / "templates", root / "templates")
-    if (REPO / "docs").is_dir():
-        shutil.copytree(REPO / "docs", root / "docs")
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        if root.exists():
+            shutil.rmtree(root)
+        (root / "records").mkdir(parents=True)
+        for record in records:
+            (root / "records" / f"{record.id}.md").write_text(record_text(record), encoding="utf-8")
+        stamp.write_text(wanted)
+    for folder in ("templates", "docs"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    stamp.write_text(wanted)
     return records
