@@ -15,11 +15,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from sitecheck import BIN, REPO, project_copy
 
 RECORD = "9d868d69f2b01361"
+
+
+def served_path() -> str:
+    """The path of ``site_url`` (``site_builder/`` for https://…/site_builder/), where serve puts the site."""
+    site_url = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    return urlsplit(site_url).path.lstrip("/")
 
 
 def free_port() -> int:
@@ -70,12 +78,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def test_serve_shows_an_edited_record_without_a_restart(served: tuple[str, Path]) -> None:
     root, records = served
-    page = ""
-    for candidate in (root, root.rstrip("/") + "/site_builder/"):  # the dev server serves site_url's path
-        if wait_for(lambda c=candidate: RECORD in fetch(f"{c}records/{RECORD}/"), 60):
-            page = f"{candidate}records/{RECORD}/"
-            break
-    assert page, "mkdocs serve never served the record page"
+    page = f"{root}{served_path()}records/{RECORD}/"  # the dev server serves under site_url's path
+    assert wait_for(lambda: RECORD in fetch(page), 60), "mkdocs serve never served the record page"
     record = records / f"{RECORD}.md"
     record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     assert wait_for(lambda: "Edited Scalability" in fetch(page), 60), "the edit never reached the preview"
