@@ -21,6 +21,7 @@ import pstats
 import shutil
 import sys
 from pathlib import Path
+from typing import TypedDict, cast
 
 from . import hugo_site, synthetic
 from .measure import Run, run, tree_size
@@ -57,11 +58,22 @@ def clean(root: Path) -> None:
         shutil.rmtree(root / name, ignore_errors=True)
 
 
-def ours(root: Path, *flags: str) -> tuple[Run, dict[str, object]]:
+class Report(TypedDict):
+    """What ``benchmarks.build_once`` prints of a build."""
+
+    files: int
+    bytes: int
+    written_files: int
+    written_bytes: int
+    rendered: int
+    stages: list[tuple[str, float]]
+
+
+def ours(root: Path, *flags: str) -> tuple[Run, Report]:
     result = run([sys.executable, "-m", "benchmarks.build_once", str(root), *flags], cwd=Path.cwd())
     if result.returncode:
         raise SystemExit(f"build failed in {root}")
-    return result, json.loads(result.stdout.strip().splitlines()[-1])
+    return result, cast(Report, json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -71,6 +83,18 @@ def median_run(runs: list[Run]) -> Run:
 def row(name: str, result: Run, files: str, size: str, hugo: Run | None = None) -> str:
     ratio = f"{result.seconds / hugo.seconds:.2f} x" if hugo else ""
     return f"| {name} | {result.seconds:.2f} s | {result.peak_rss / MiB:.0f} MiB | {files} | {size} | {ratio} |"
+
+
+def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *flags: str) -> tuple[str, Report]:
+    """The median of ``repeat`` cold builds of ``root`` as a table row, and that build's report."""
+    runs = []
+    for _ in range(repeat):
+        clean(root)
+        runs.append(ours(root, *flags))
+    result, report = runs[[r for r, _ in runs].index(median_run([r for r, _ in runs]))]
+    record_bytes = tree_size(root / "site" / "records")[1] / count
+    size = f"{report['written_bytes'] / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)"
+    return row(name, result, f"{report['written_files']:,}", size, hugo), report
 
 
 def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]:
@@ -96,51 +120,25 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]
         lines.append(
             row("Hugo 0.168 cold", hugo, f"{files:,}", f"{size / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)")
         )
-    cold_runs = []
-    for _ in range(repeat):
-        clean(root)
-        cold_runs.append(ours(root))
-    cold, report = cold_runs[[r for r, _ in cold_runs].index(median_run([r for r, _ in cold_runs]))]
-    record_bytes = tree_size(root / "site" / "records")[1] / count
-    lines.append(
-        row(
-            "site_builder cold (registry)",
-            cold,
-            f"{report['written_files']:,}",
-            f"{int(report['written_bytes']) / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)",
-            hugo,
-        )
+    cold, report = cold_row("site_builder cold (registry)", root, count, repeat, hugo)
+    lines.append(cold)
+    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
+    pages, _ = cold_row(
+        "site_builder cold, registry pages only", root, count, repeat, hugo, "--pages-only", "--no-cache"
     )
-    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])  # type: ignore[attr-defined]
-    pages_runs = []
-    for _ in range(repeat):
-        clean(root)
-        pages_runs.append(ours(root, "--pages-only", "--no-cache"))
-    pages, pages_report = pages_runs[[r for r, _ in pages_runs].index(median_run([r for r, _ in pages_runs]))]
-    page_bytes = tree_size(root / "site" / "records")[1] / count
-    lines.append(
-        row(
-            "site_builder cold, registry pages only",
-            pages,
-            f"{pages_report['written_files']:,}",
-            f"{int(pages_report['written_bytes']) / 1e6:.1f} MB ({page_bytes / 1e3:.1f} kB/record dir)",
-            hugo,
-        )
-    )
+    lines.append(pages)
     clean(root)
     ours(root)  # the complete registry again, with its cache, for the rebuild rows
     noop, report = ours(root)
-    lines.append(
-        row("no-op rebuild", noop, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.2f} MB")
-    )
+    lines.append(row("no-op rebuild", noop, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB"))
     target = root / "records" / f"{records[count // 2].id}.md"
     original = target.read_text(encoding="utf-8")
     target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     edit, report = ours(root)
-    edit_stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])  # type: ignore[attr-defined]
+    edit_stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
     target.write_text(original, encoding="utf-8")
     lines.append(
-        row("one-record edit", edit, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.2f} MB")
+        row("one-record edit", edit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB")
     )
     ours(root)  # back to the original
     template = root / "templates" / "record.html"
@@ -149,7 +147,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]
     tedit, report = ours(root)
     template.write_text(original, encoding="utf-8")
     lines.append(
-        row("one-template edit", tedit, f"{report['written_files']:,}", f"{int(report['written_bytes']) / 1e6:.1f} MB")
+        row("one-template edit", tedit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.1f} MB")
     )
     if complete:
         clean(root)
