@@ -213,7 +213,7 @@ class Engine:
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
-                lambda finalize=finalize: finalize(self.config, library, out_dir),  # type: ignore[misc]
+                lambda finalize=finalize: finalize(renderer, library, out_dir),  # type: ignore[misc]
             )
         if writer.in_place:
             self._remove_stale(writer)

@@ -8,10 +8,12 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
 - ``LIBRARY_OUTPUTS``: functions ``(renderer, library) -> pages``, built from
   the summaries of all records (listings, home page, feeds ...);
 - ``STATIC_OUTPUTS``: functions ``(config) -> pages`` that depend on neither;
-- ``FINALIZERS``: functions ``(config, library, out_dir) -> None`` run last, once
+- ``FINALIZERS``: functions ``(renderer, library, out_dir) -> None`` run last, once
   every page is in ``out_dir`` (MkDocs' docs pages included), in list order:
   they may read the tree and write files (search index, sitemap, manifest),
-  or raise ``ProblemsFound`` to refuse publishing; the site is swapped into
+  or raise ``ProblemsFound`` to refuse publishing. Like library outputs they
+  get the build's renderer, and with it what the whole build shares (the
+  publication dates discovery was installed with); the site is swapped into
   place only after all of them succeed.
 """
 
@@ -30,7 +32,7 @@ from .render import Page, Renderer
 RecordOutput = Callable[[Renderer, Record, Path], Iterable[Page]]
 LibraryOutput = Callable[[Renderer, Library], Iterable[Page]]
 StaticOutput = Callable[[RegistryConfig], Iterable[Page]]
-Finalizer = Callable[[RegistryConfig, Library, Path], None]
+Finalizer = Callable[[Renderer, Library, Path], None]
 
 
 def record_page(renderer: Renderer, record: Record, attachments: Path) -> Iterable[Page]:

@@ -77,12 +77,10 @@ def test_past_the_limit_the_sitemap_becomes_a_valid_index_of_parts() -> None:
 
 
 def test_a_stale_mkdocs_sitemap_gz_is_removed(tmp_path: Path) -> None:
-    from site_builder.config import RegistryConfig
-    from site_builder.discovery.sitemap import write_sitemap
-    from site_builder.library import Library
+    from site_builder.discovery.sitemap import remove_sitemaps
 
     (tmp_path / "sitemap.xml.gz").write_bytes(b"stale")
-    write_sitemap(RegistryConfig(site_url=""), Library([]), tmp_path)
+    remove_sitemaps(tmp_path)
     assert not (tmp_path / "sitemap.xml.gz").exists()
 
 

@@ -73,3 +73,22 @@ def test_dates_come_from_a_named_previous_manifest(tmp_path: Path, monkeypatch: 
     (site / "manifest.json").unlink()
     site = build_site_for(tmp_path, monkeypatch, records(), previous_manifest=published)
     assert load_json(site, "manifest.json")["urls"]["/records/plain/"]["first_published"] == "2025-06-30"
+
+
+def test_the_manifest_records_the_publication_date_the_pages_show_even_if_the_day_changes_mid_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One build, one build date: a build running past midnight must not date a new URL twice."""
+    from datetime import date
+
+    from site_builder.discovery import dates
+
+    days = iter([date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)])
+    monkeypatch.setattr(dates, "build_date", lambda environ=None: next(days))
+    from site_fixtures import build
+
+    site = build(tmp_path, records(), site_url="https://example.org/registry/")
+    shown = html(site, "records/renamed/").xpath("//meta[@name='citation_publication_date']/@content")
+    entry = load_json(site, "manifest.json")["urls"]["/records/renamed/"]
+    assert shown == ["2026/03/01"]
+    assert (entry["first_published"], entry["last_changed"]) == ("2026-03-01", "2026-03-01")

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..config import RegistryConfig
 from ..library import Library
 from ..model import Record
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
 from .dates import previous_manifest_path
-from .manifest import ManifestError, read_manifest
+from .helpers import discovery_for
 from .urls import absolute, alias_path, record_path
 
 # Listings are views of the data: their pages come and go as records are added or withdrawn
@@ -103,15 +102,17 @@ def what_to_do(url: str) -> str:
     return "publish the page again, or add its path to the aliases of the record that replaces it"
 
 
-def check_permanence(config: RegistryConfig, library: Library, out_dir: Path) -> None:
-    """Refuse to publish when a URL of the previous manifest (``previous_manifest`` setting) would disappear."""
+def check_permanence(renderer: Renderer, library: Library, out_dir: Path) -> None:
+    """Refuse to publish when a URL of the previous manifest (``previous_manifest`` setting) would disappear.
+
+    The manifest is the one the build read once for its publication dates (and
+    already refused, with a located message, if it was missing or unreadable).
+    """
+    config = renderer.config
     if config.previous_manifest is None:
         return
     path = previous_manifest_path(config)
-    try:
-        previous = read_manifest(path)
-    except ManifestError as error:
-        raise ProblemsFound([Problem(str(path), 1, "previous_manifest", str(error), "a manifest.json")]) from None
+    previous = discovery_for(renderer).dates.previous
     problems = [
         Problem(str(path), 1, url, "this URL was published and would disappear", what_to_do(url))
         for url in vanished(previous, out_dir)

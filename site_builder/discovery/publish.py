@@ -5,21 +5,24 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..config import RegistryConfig
 from ..library import Library
+from ..render import Renderer
 from ..writer import replace_file
-from .dates import publication_dates
+from .helpers import discovery_for
 from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_json, url_for_file
 from .sitemap import remove_sitemaps, sitemap_pages
 
 
-def write_manifest(config: RegistryConfig, library: Library, out_dir: Path) -> None:
+def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
     """Finalizer: ``sitemap.xml`` (lastmod from the manifest), then ``manifest.json`` of every published URL.
 
     The tree is read and hashed once; the sitemap's own digest is added to the
-    manifest, and dates are carried forward from the previous manifest.
+    manifest, and dates are carried forward from the previous manifest: the build's
+    own :class:`PublicationDates`, the ones its pages were rendered with (read
+    once; one build date even when a build runs past midnight).
     """
-    dates = publication_dates(config)
+    config = renderer.config
+    dates = discovery_for(renderer).dates
     remove_sitemaps(out_dir)
     current = digests(out_dir)
     sitemap = sitemap_pages(config, library, carry_forward(current, dates.previous, dates.build_date))

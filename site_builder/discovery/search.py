@@ -13,7 +13,6 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..config import RegistryConfig
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
@@ -40,7 +39,7 @@ def pagefind_executable() -> Path:
         ) from None
 
 
-def index_site(config: RegistryConfig, library: Library, out_dir: Path) -> None:
+def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     """Finalizer: write the Pagefind index and UI into ``out_dir/pagefind/``."""
     command = [
         str(pagefind_executable()),

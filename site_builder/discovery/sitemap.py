@@ -17,8 +17,7 @@ from xml.sax.saxutils import escape
 from ..config import RegistryConfig
 from ..library import Library
 from ..render import Page
-from .dates import publication_dates
-from .manifest import Entry, carry_forward, digests
+from .manifest import Entry
 from .urls import alias_path
 
 MAX_URLS = 50_000
@@ -73,15 +72,6 @@ def sitemap_pages(config: RegistryConfig, library: Library, entries: Mapping[str
     if not config.site_url:
         return []
     return sitemap_files(config.site_url, page_urls(entries, library), entries)
-
-
-def write_sitemap(config: RegistryConfig, library: Library, out_dir: Path) -> None:
-    """Replace any sitemap in ``out_dir`` with one of every page (the manifest finalizer does this too)."""
-    remove_sitemaps(out_dir)
-    dates = publication_dates(config)
-    entries = carry_forward(digests(out_dir), dates.previous, dates.build_date)
-    for name, content in sitemap_pages(config, library, entries):
-        (out_dir / name).write_bytes(content)
 
 
 def robots_txt(config: RegistryConfig) -> Iterable[Page]:
