@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -94,6 +95,21 @@ class Link:
     def internal(self) -> bool:
         parts = urlsplit(self.url)
         return not (parts.scheme or parts.netloc) and not self.url.startswith("#")
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    """Every file, folder and link below ``root`` (the build cache aside): a file's SHA-256, ``dir``, or
+    ``link:<target>``. Two calls compare equal only if nothing below ``root`` changed in between."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative == ".cache" or relative.startswith(".cache/"):
+            continue
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        else:
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return found
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -8,7 +8,6 @@ whole folder must be byte-identical (the cache aside), with no staging folder le
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import sys
@@ -19,6 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 
 import sitekit
+from sitecheck import tree_digests
 
 CASES = Path(__file__).parent / "bad_records"
 PROBLEM_LINE = re.compile(r"^\S.*?:\d+: ")
@@ -26,17 +26,6 @@ PROBLEM_LINE = re.compile(r"^\S.*?:\d+: ")
 
 def case_names() -> list[str]:
     return sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").is_file()) if CASES.is_dir() else []
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file and folder below ``root`` (the build cache aside), with a digest of each file's bytes."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).as_posix()
-        if relative == ".cache" or relative.startswith(".cache/"):
-            continue
-        found[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
-    return found
 
 
 def project_copy(case: Path, work: Path) -> Path:
@@ -63,7 +52,7 @@ def test_a_build_of_broken_records_prints_the_check_messages_exits_1_and_changes
 ) -> None:
     expected = (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     work = project_copy(CASES / name, tmp_path / name)
-    before = tree(work)
+    before = tree_digests(work)
 
     done = sitekit.cli("build", "--records", "records", "--site-dir", "site", "--config", "mkdocs.yml", cwd=work)
 
@@ -71,6 +60,6 @@ def test_a_build_of_broken_records_prints_the_check_messages_exits_1_and_changes
     assert "Traceback" not in done.stderr
     problems = [line for line in done.stderr.splitlines() if PROBLEM_LINE.match(line)]
     assert problems == expected, done.stderr
-    assert tree(work) == before, "the failed build changed the project or the previous site"
+    assert tree_digests(work) == before, "the failed build changed the project or the previous site"
     leftovers = [p.name for p in work.iterdir() if p.name.startswith(".site")]
     assert not leftovers, f"staging folders left behind: {leftovers}"

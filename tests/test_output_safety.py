@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 
 import sitekit
+from sitecheck import tree_digests
 
 from site_builder.writer import SiteWriter, UnsafePath
 
@@ -29,19 +28,6 @@ def test_the_writer_refuses_a_path_that_leaves_the_output_folder(tmp_path: Path,
 
 def test_the_writer_places_a_plain_path_inside_the_output_folder(tmp_path: Path) -> None:
     assert SiteWriter(tmp_path / "site").target("records/a/index.html") == (tmp_path / "site/records/a/index.html")
-
-
-def tree(root: Path) -> dict[str, str]:
-    found = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).as_posix()
-        if relative == ".cache" or relative.startswith(".cache/"):
-            continue
-        if path.is_symlink():
-            found[relative] = "link:" + os.readlink(path)
-        else:
-            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
-    return found
 
 
 @pytest.fixture
@@ -65,11 +51,11 @@ def build(project: Path, *args: str) -> tuple[int, str]:
 @pytest.mark.parametrize("site_dir", [".", "records", "records/site", "templates", "..", "/"])
 def test_an_output_folder_that_holds_the_project_or_its_records_is_refused(project: Path, site_dir: str) -> None:
     everything = project.parent
-    before = tree(everything)
+    before = tree_digests(everything)
     code, stderr = build(project, "--site-dir", site_dir)
     assert code == 1, stderr
     assert "site_dir" in stderr, stderr  # MkDocs or the registry configuration names the setting
-    assert tree(everything) == before, "a refused build changed files"
+    assert tree_digests(everything) == before, "a refused build changed files"
     assert not [p for p in Path("/").iterdir() if p.name.startswith(".-staging")]
 
 
@@ -86,11 +72,11 @@ def test_an_alias_that_climbs_out_is_refused_with_a_located_message(project: Pat
     path = project / "records" / "rec-1.md"
     path.write_text(path.read_text(encoding="utf-8").replace("fine-old-id", alias), encoding="utf-8")
     everything = project.parent
-    before = tree(everything)
+    before = tree_digests(everything)
     code, stderr = build(project)
     assert code == 1, stderr
     assert "records/rec-1.md:" in stderr and ": aliases[0]: " in stderr, stderr
-    assert tree(everything) == before
+    assert tree_digests(everything) == before
 
 
 @pytest.mark.parametrize("artifact", ["../secret.txt", "../../outside.txt", "/etc/passwd", "sub/../../secret.txt"])
@@ -100,11 +86,11 @@ def test_an_artifact_path_that_climbs_out_is_refused(project: Path, artifact: st
     sitekit.write_record(project / "records", data, {"placeholder.txt": b"x"})
     path = project / "records" / "rec-2.md"
     path.write_text(path.read_text(encoding="utf-8").replace("placeholder.txt", artifact), encoding="utf-8")
-    before = tree(project.parent)
+    before = tree_digests(project.parent)
     code, stderr = build(project)
     assert code == 1, stderr
     assert "records/rec-2.md:" in stderr and "artifacts[0]" in stderr, stderr
-    assert tree(project.parent) == before
+    assert tree_digests(project.parent) == before
 
 
 def test_an_attached_file_that_links_outside_its_record_folder_is_refused(project: Path) -> None:
