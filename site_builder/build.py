@@ -36,7 +36,7 @@ from .cache import (
 )
 from .config import RegistryConfig
 from .library import Library, RecordSummary, build_library, slug_collisions
-from .load import LoadedRecords, display_path, load_records, record_files
+from .load import display_path, record_files
 from .model import Record
 from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover - discovery not installed in this tree
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["BuildReport", "Progress", "build_site", "render_registry", "validated_records"]
+__all__ = ["BuildReport", "Progress", "build_site", "render_registry"]
 
 
 @dataclass
@@ -89,15 +89,6 @@ class Stages:
         result = action()
         self.report.stages.append((name, time.perf_counter() - start))
         return result
-
-
-def validated_records(config: RegistryConfig) -> LoadedRecords:
-    """Load every record; raise with every problem (records and configuration) if any."""
-    loaded = load_records(config)
-    problems = slug_collisions(config) + loaded.problems
-    if problems:
-        raise ProblemsFound(problems)
-    return loaded
 
 
 @dataclass

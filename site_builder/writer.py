@@ -136,9 +136,6 @@ class SiteWriter:
         with suppress(FileNotFoundError):
             self.target(relative).unlink()
 
-    def copy(self, relative: str, source: Path) -> None:
-        self.write(relative, source.read_bytes())
-
 
 def _write_all(fd: int, content: bytes) -> None:
     view = memoryview(content)
