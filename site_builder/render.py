@@ -61,6 +61,8 @@ def site_globals(config: RegistryConfig) -> dict[str, Any]:
 
 
 def make_environment(config: RegistryConfig) -> jinja2.Environment:
+    """The core's template environment.  A build makes its own (one per Renderer, one Renderer per build and
+    per worker), so templates are read once per build: no ``auto_reload`` stat of every template on every use."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=True,
@@ -68,6 +70,7 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.globals["site"] = site_globals(config)
     env.filters["slug"] = slugify
