@@ -6,15 +6,16 @@ enters a template as a value, never as template source.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .config import RegistryConfig, Term
-from .library import TAXONOMIES, Library, Listing, Taxonomy
+from .library import TAXONOMIES, Library, Listing, RecordSummary, Taxonomy
 from .markdown import markdown_renderer, render_markdown
 from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_title
 from .slug import slugify
@@ -73,8 +74,30 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["site"] = site_globals(config)
+    env.globals["badge"] = MacroCache(env, "render_badge")
     env.filters["slug"] = slugify
     return env
+
+
+class MacroCache:
+    """A macro of ``_macros.html`` whose HTML depends on its arguments alone, rendered once per distinct arguments.
+
+    It lives as long as its environment, one build (a Renderer): a badge (about 20 per record page, from
+    a few vocabularies), a listing row (each record is listed about 3 times, mostly at the same depth) or
+    a pagination link (a listing of P pages shows its P links on each of them) is rendered once, then reused.
+    """
+
+    def __init__(self, env: jinja2.Environment, name: str) -> None:
+        self.env = env
+        self.name = name
+        self.rendered: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, *args: Hashable) -> Markup:
+        html = self.rendered.get(args)
+        if html is None:
+            macro = getattr(self.env.get_template("_macros.html").module, self.name)
+            html = self.rendered[args] = macro(*args)
+        return html
 
 
 @dataclass(frozen=True)
@@ -135,12 +158,15 @@ def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView
 
 
 class Renderer:
-    """Holds what every page render shares: the template environment and the Markdown renderer."""
+    """Holds what every page render shares: the template environment, the Markdown renderer, and the
+    listing rows and pagination links rendered so far (one Renderer per build, so nothing outlives it)."""
 
     def __init__(self, config: RegistryConfig) -> None:
         self.config = config
         self.env = make_environment(config)
         self.md = markdown_renderer()
+        self.record_row = MacroCache(self.env, "render_record_row")
+        self.page_link = MacroCache(self.env, "render_page_link")
 
     def page(self, template: str, url: str, **context: Any) -> Page:
         html = self.env.get_template(template).render(
@@ -168,22 +194,34 @@ class Renderer:
             verified=bool(gate and gate.requires_artifact),
         )
 
+    def record_rows(self, records: Sequence[RecordSummary], base_url: str) -> list[Markup]:
+        """The listing rows of ``records`` for a page at ``base_url`` (each rendered once per build)."""
+        return [self.record_row(record, base_url) for record in records]
+
+    def page_links(self, page_urls: Sequence[str], base_url: str, number: int) -> list[Markup]:
+        """A listing's numbered pagination links for its page ``number`` at ``base_url``."""
+        return [self.page_link(base_url, url, n, n == number) for n, url in enumerate(page_urls, start=1)]
+
     def listing_pages(self, listing: Listing, up: tuple[str, str] | None = None) -> Iterator[Page]:
         """Pages of ``listing`` at its stable URLs; ``up`` is (label, URL) of the page above it."""
         up = up or (listing.taxonomy.plural, f"{listing.taxonomy.path}/")
         size = self.config.page_size
         pages = listing.pages(size)
-        for number, records in enumerate(pages, start=1):
+        page_urls = [listing.page_url(n) for n in range(1, len(pages) + 1)]
+        for number, (url, records) in enumerate(zip(page_urls, pages, strict=True), start=1):
+            base_url = base_url_for(url)
             yield self.page(
                 listing.taxonomy.template,
-                listing.page_url(number),
+                url,
                 listing=listing,
                 up=up,
                 records=records,
+                rows=self.record_rows(records, base_url),
                 number=number,
                 count=len(pages),
                 first_index=(number - 1) * size + 1,
-                page_urls=[listing.page_url(n) for n in range(1, len(pages) + 1)],
+                page_urls=page_urls,
+                page_links=self.page_links(page_urls, base_url, number) if len(pages) > 1 else [],
             )
 
     def taxonomy_index(self, taxonomy: Taxonomy, library: Library) -> Page:
@@ -204,11 +242,13 @@ class Renderer:
                     yield from self.listing_pages(listing, (f"Quality tier: {tier_name}", tier.url))
 
     def home(self, library: Library) -> Page:
+        recent = library.recent(self.config.recent_records)
         return self.page(
             "home.html",
             "",
             matrix=matrix(library, self.config),
-            recent=library.recent(self.config.recent_records),
+            recent=recent,
+            recent_rows=self.record_rows(recent, base_url_for("")),
             total=len(library.current),
         )
 
