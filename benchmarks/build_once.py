@@ -13,13 +13,14 @@ import json
 import sys
 from pathlib import Path
 
-from site_builder import outputs
 from site_builder.build import build_site
 from site_builder.config import read_config
 
 
 def registry_pages_only() -> None:
     """Publish only the record pages, the listings, the home and 404 pages, and the CSS."""
+    from site_builder import outputs  # not before: a no-op rebuild never imports the renderer
+
     outputs.RECORD_OUTPUTS[:] = [outputs.record_page]
     outputs.LIBRARY_OUTPUTS[:] = [
         outputs.listings,

@@ -1,321 +1,35 @@
-"""The build: a flat list of named, timed stages from record files to a complete site.
+"""The build: a complete site from record files, atomically; or the registry's pages into a folder.
 
 ``render_registry`` writes the registry's pages (whatever :mod:`site_builder.outputs`
 declares) into an output directory; ``build_site`` wraps it in a staged,
 atomic write of ``config.site_dir``.  Neither needs MkDocs: the plugin calls
-``render_registry`` into the directory MkDocs is building.
-
-Stages: scan (list record files, digest them, load the cache) -> records
-(read, validate, render and write each record's outputs, in worker processes
-when there are many) -> check (all problems, or go on) -> library ->
-listings -> static -> finalizers -> cache.  An output whose inputs have not
-changed since the last build is not rendered: its file is hard-linked from
-the previous site (:meth:`SiteWriter.reuse`); a rendered output whose bytes did
-not change is linked as well, so only changed files are written.
+``render_registry`` into the directory MkDocs is building.  A rebuild that
+would change nothing is recognised from file identities alone
+(:func:`site_builder.buildstate.nothing_changed`) before the engine
+(:mod:`site_builder.engine`, templates and all) is even imported.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, cast
 
-from .cache import (
-    BuildCache,
-    GroupEntry,
-    RecordEntry,
-    digest_bytes,
-    environment_key,
-    load_cache,
-    save_cache,
-    source_digest,
-)
+from .buildstate import nothing_changed
 from .config import RegistryConfig
-from .library import Library, RecordSummary, build_library, slug_collisions
-from .load import display_path, record_files
-from .model import Record
-from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
-from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
-from .problems import Problem, ProblemsFound
-from .render import Page, Renderer
-from .rules import check_library
-from .writer import FileState, SiteWriter, staged_site
-
-try:
-    from .discovery.dates import publication_dates
-except ImportError:  # pragma: no cover - discovery not installed in this tree
-    publication_dates = None  # type: ignore[assignment]
-
-Progress = Callable[[str, int, int], None]
+from .report import BuildReport, Progress
+from .writer import staged_site
 
 __all__ = ["BuildReport", "Progress", "build_site", "render_registry"]
 
 
-@dataclass
-class BuildReport:
-    """What a build did: records, files and bytes published (written or reused), and each stage's time."""
-
-    records: int = 0
-    files: int = 0
-    bytes: int = 0
-    written_files: int = 0
-    written_bytes: int = 0
-    rendered_records: int = 0
-    stages: list[tuple[str, float]] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> float:
-        return sum(t for _, t in self.stages)
-
-    def summary(self) -> str:
-        return (
-            f"built {self.records} records: {self.files} files, {self.bytes / 1e6:.1f} MB "
-            f"({self.written_files} written, {self.rendered_records} records rendered) in {self.seconds:.2f} s"
-        )
-
-
-class Stages:
-    """Times each named stage into a report (Zola's ``build()``: a flat list of timed stages)."""
-
-    def __init__(self, report: BuildReport) -> None:
-        self.report = report
-
-    def run(self, name: str, action: Callable[[], object]) -> object:
-        start = time.perf_counter()
-        result = action()
-        self.report.stages.append((name, time.perf_counter() - start))
-        return result
-
-
-@dataclass
-class Source:
-    """One record file found by the scan."""
-
-    path: Path
-    name: str
-    has_attachments: bool
-    digest: bytes | None = None  # known only when there is a cache to compare with
-
-
-class Engine:
-    """One build: plans from the cache what must be rendered, then renders it into an output directory."""
-
-    def __init__(self, config: RegistryConfig, progress: Progress | None = None) -> None:
-        self.config = config
-        self.progress = progress
-        self.report = BuildReport()
-        self.stages = Stages(self.report)
-        self.problems: list[Problem] = []
-        self.sources: list[Source] = []
-        self.cache: BuildCache | None = None
-        self.dates: Any = None
-        self.key = b""
-        self.recording: Any = None
-        self.new_cache = BuildCache(b"")
-
-    # -- scan ---------------------------------------------------------------------------------
-    def plan(self) -> None:
-        self.stages.run("scan", self._scan)
-
-    def _scan(self) -> None:
-        config = self.config
-        self.problems = slug_collisions(config)
-        self.dates = publication_dates(config) if publication_dates is not None else None
-        self.key = environment_key(config)
-        self.new_cache = BuildCache(self.key)
-        files, problems = record_files(config.records_dir)
-        self.problems += problems
-        folders = set()
-        if config.records_dir.is_dir():
-            folders = {e.name for e in os.scandir(config.records_dir) if e.is_dir()}
-        self.sources = [Source(p, p.name, p.stem in folders) for p in files]
-        self.cache = load_cache(config, self.key) if config.use_cache else None
-        if self.cache is not None:
-            for source in self.sources:
-                try:
-                    raw = source.path.read_bytes()
-                except OSError:
-                    continue
-                attachments = config.records_dir / source.path.stem if source.has_attachments else None
-                source.digest = source_digest(raw, attachments)
-
-    def _cached(self, source: Source) -> RecordEntry | None:
-        """The cache entry for a record file, when its source and the build-wide answers it used are unchanged."""
-        if self.cache is None or source.digest is None:
-            return None
-        entry = self.cache.records.get(source.name)
-        if entry is None or entry.source != source.digest or not lookups_hold(entry.lookups, self.dates):
-            return None
-        return entry
-
-    def unchanged(self) -> bool:
-        """Whether the site in ``site_dir`` is exactly what this build would make (a no-op rebuild)."""
-        cache = self.cache
-        site_dir = str(self.config.site_dir.resolve())
-        if cache is None or cache.complete_site != site_dir or self.problems:
-            return False
-        if {s.name for s in self.sources} != set(cache.records):
-            return False
-        if any(self._cached(s) is None for s in self.sources):
-            return False
-        library = cache.groups.get("library")
-        summaries = sorted((cache.records[s.name].summary for s in self.sources), key=lambda s: s.id)
-        if library is None or library.inputs != self._library_inputs(summaries):
-            return False
-        if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
-            return False
-        files = [o for e in cache.records.values() for o in e.outputs.items()]
-        files += [o for g in cache.groups.values() for o in g.outputs.items()]
-        return all(_still(self.config.site_dir / path, state) for path, state in files)
-
-    # -- render -------------------------------------------------------------------------------
-    def render(self, out_dir: Path) -> BuildReport:
-        """Write every registry output into ``out_dir``; raise ProblemsFound (after the records) if input is bad."""
-        previous = self.config.site_dir
-        writer = SiteWriter(out_dir, previous)
-        summaries = self.stages.run("records", lambda: self._records(writer, out_dir, previous))
-        self.stages.run("check", lambda: self._check(cast(dict[str, RecordSummary], summaries)))
-        library = cast(
-            Library,
-            self.stages.run(
-                "library",
-                lambda: build_library(cast(dict[str, RecordSummary], summaries).values(), self.config),
-            ),
-        )
-        renderer = Renderer(self.config)
-        self.recording = recording_dates(self.dates)
-        if self.recording is not None and install_discovery is not None:
-            install_discovery(renderer, self.recording)
-        library_inputs = self._library_inputs(library.summaries)
-        self.stages.run(
-            "listings",
-            lambda: self._group(
-                "library", library_inputs, writer, (p for out in LIBRARY_OUTPUTS for p in out(renderer, library))
-            ),
-        )
-        self.stages.run(
-            "static",
-            lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
-        )
-        for finalize in FINALIZERS:
-            self.stages.run(
-                finalize.__name__,
-                lambda finalize=finalize: finalize(renderer, library, out_dir),  # type: ignore[misc]
-            )
-        if writer.in_place:
-            self._remove_stale(writer)
-        report = self.report
-        report.records = len(library.summaries)
-        report.written_files += writer.files_written
-        report.written_bytes += writer.bytes_written
-        published = [s for e in self.new_cache.records.values() for s in e.outputs.values()]
-        published += [s for g in self.new_cache.groups.values() for s in g.outputs.values()]
-        report.files = len(published)
-        report.bytes = sum(s[1] for s in published)
-        return report
-
-    def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
-        config = self.config
-        done: dict[str, RecordSummary] = {}
-        tasks: list[RecordTask] = []
-        # Reuse what is cached first (cheap, here), then render the rest (in workers when many).
-        for source in self.sources:
-            entry = self._cached(source)
-            if entry is not None and self._reuse(writer, entry.outputs):
-                done[source.name] = entry.summary
-                self.new_cache.records[source.name] = entry
-            else:
-                old = self.cache.records.get(source.name) if self.cache is not None else None
-                tasks.append(RecordTask(str(source.path), source.name, old, source.has_attachments))
-        total, count = len(self.sources), len(done)
-        if self.progress is not None:
-            self.progress("records", count, total)
-        for result in run_records(tasks, config, out_dir, previous, self.dates):
-            count += 1
-            self._collect(result, done)
-            if self.progress is not None:
-                self.progress("records", count, total)
-        self.report.rendered_records = len(tasks)
-        return done
-
-    def _collect(self, result: RecordResult, done: dict[str, RecordSummary]) -> None:
-        report = self.report
-        report.written_files += result.written
-        report.written_bytes += result.written_bytes
-        if result.summary is None:
-            self.problems.extend(result.problems)
-            return
-        done[result.name] = result.summary
-        self.new_cache.records[result.name] = RecordEntry(result.source, result.summary, result.outputs, result.lookups)
-
-    def _check(self, summaries: dict[str, RecordSummary]) -> None:
-        """Every problem of every record, and those across records, sorted; nothing is published if any."""
-        by_name = {s.name: s for s in self.sources}
-        # check_library reads only the id and aliases, which summaries carry.
-        located = [
-            (cast(Record, summary), display_path(by_name[name].path), 2) for name, summary in sorted(summaries.items())
-        ]
-        problems = self.problems + check_library(located)
-        if problems:
-            raise ProblemsFound(problems)
-
-    def _library_inputs(self, summaries: list[RecordSummary]) -> bytes:
-        return digest_bytes(self.key, pickle.dumps(summaries, protocol=5))
-
-    def _group(self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Page]) -> None:
-        """Outputs rendered together: reused as they are when their inputs did not change."""
-        old = self.cache.groups.get(name) if self.cache is not None else None
-        if (
-            old is not None
-            and old.inputs == inputs
-            and lookups_hold(old.lookups, self.dates)
-            and self._reuse(writer, old.outputs)
-        ):
-            self.new_cache.groups[name] = old
-            return
-        log: list[Any] = []
-        if self.recording is not None:
-            log = object.__getattribute__(self.recording, "log")
-            log.clear()
-        previous = old.outputs if old is not None else {}
-        outputs: dict[str, FileState] = {}
-        for path, content in pages:
-            outputs[path] = writer.put(path, content, previous.get(path))
-        self.new_cache.groups[name] = GroupEntry(inputs, outputs, tuple(log))
-
-    @staticmethod
-    def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:
-        return all(writer.reuse(path, state) is not None for path, state in outputs.items())
-
-    def _remove_stale(self, writer: SiteWriter) -> None:
-        """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
-        if self.cache is None:
-            return
-        now = {p for e in self.new_cache.records.values() for p in e.outputs}
-        now |= {p for g in self.new_cache.groups.values() for p in g.outputs}
-        before = {p for e in self.cache.records.values() for p in e.outputs}
-        before |= {p for g in self.cache.groups.values() for p in g.outputs}
-        for path in sorted(before - now):
-            writer.remove(path)
-
-    # -- cache --------------------------------------------------------------------------------
-    def save(self, complete_site: Path | None) -> None:
-        if not self.config.use_cache:
-            return
-        self.new_cache.complete_site = str(complete_site.resolve()) if complete_site is not None else ""
-        self.stages.run("cache", lambda: save_cache(self.config, self.new_cache))
-
-
-def _still(path: Path, state: FileState) -> bool:
+def _today_and_manifest() -> tuple[date | None, str | None]:
+    """The build date and the manifest's file name, when the discovery outputs are installed."""
     try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == state[1:]
+        from .discovery import dates
+        from .discovery.manifest import MANIFEST_FILE
+    except ImportError:  # pragma: no cover - discovery not installed in this tree
+        return None, None
+    return dates.build_date(), MANIFEST_FILE
 
 
 def render_registry(config: RegistryConfig, out_dir: Path, progress: Progress | None = None) -> BuildReport:
@@ -324,6 +38,8 @@ def render_registry(config: RegistryConfig, out_dir: Path, progress: Progress | 
     Unchanged outputs are hard-linked from ``config.site_dir`` (the last build's
     site); when ``out_dir`` is ``site_dir`` itself, they are left in place.
     """
+    from .engine import Engine
+
     engine = Engine(config, progress)
     engine.plan()
     report = engine.render(out_dir)
@@ -336,16 +52,17 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
 
     A rebuild with nothing changed since the last ``build_site`` writes nothing at all.
     """
-    engine = Engine(config, progress)
+    today, manifest = _today_and_manifest()  # one build date for the whole build, read once
+    state = nothing_changed(config, today.isoformat() if today else "", manifest)
+    if state is not None:
+        records, files, size = state.totals
+        return BuildReport(records=records, files=files, bytes=size)
+    from .engine import Engine
+
+    engine = Engine(config, progress, build_date=today)
     engine.plan()
     if engine.unchanged():
-        report = engine.report
-        cache = engine.cache
-        assert cache is not None
-        states = [s for e in cache.records.values() for s in e.outputs.values()]
-        states += [s for g in cache.groups.values() for s in g.outputs.values()]
-        report.records, report.files, report.bytes = len(cache.records), len(states), sum(s[1] for s in states)
-        return report
+        return engine.unchanged_report()
     with staged_site(config.site_dir) as staging:
         report = engine.render(staging)
     engine.save(config.site_dir)

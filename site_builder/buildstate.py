@@ -1,0 +1,165 @@
+"""The build state: what the last build saw of its inputs and left as outputs, as file-system identities.
+
+A small ``marshal`` file beside the build cache, quick to read, answering two
+questions without reading a record file or loading the cache:
+
+- which record files are unchanged since the last build, so that their
+  digests need not be recomputed (:func:`trusted_digest`): same size,
+  modification and change times and inode, and not modified so close to
+  that build's scan that a coarse file-system clock could hide an edit
+  (git's "racily clean" rule);
+- whether a rebuild would change nothing at all (:func:`nothing_changed`):
+  same code, templates and configuration, same build date, same record files,
+  every output and the manifest still exactly as that build left them.
+
+Like the cache it is written atomically with a magic line and a digest of
+its payload; one that is missing, damaged or from another format is ignored.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
+
+from .cache import cache_file, digest_bytes, environment_key
+from .config import RegistryConfig
+
+STATE_FILE = "build-state.marshal"
+FORMAT = 1
+MAGIC = b"site-builder build state %d\n" % FORMAT
+# A record file modified less than this before the last scan is re-read: the clock may not have ticked.
+RACY_NS = 2_000_000_000
+
+SourceStat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+OutputStat = tuple[int, int, int]  # size, mtime_ns, inode (as the cache's FileState records them)
+
+__all__ = [
+    "BuildState",
+    "SourceStat",
+    "nothing_changed",
+    "read_state",
+    "records_listing",
+    "source_stat",
+    "trusted_digest",
+    "write_state",
+]
+
+
+@dataclass
+class BuildState:
+    """The identities one successful build saw and left; ``site`` is set when it committed a whole site."""
+
+    key: bytes
+    scanned_ns: int  # wall-clock time the build began reading record files
+    listing: bytes  # digest of the records folder's entries (see records_listing)
+    sources: dict[str, tuple[SourceStat, bytes]] = field(default_factory=dict)  # file name -> stat, digest
+    site: str = ""
+    build_date: str = ""
+    manifest: OutputStat | None = None
+    outputs: dict[str, OutputStat] = field(default_factory=dict)  # site-relative path -> identity
+    totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published
+
+
+def source_stat(stat: os.stat_result) -> SourceStat:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def output_stat(stat: os.stat_result) -> OutputStat:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def state_file(config: RegistryConfig) -> Path:
+    return cache_file(config).with_name(STATE_FILE)
+
+
+def read_state(config: RegistryConfig) -> BuildState | None:
+    """The state the last successful build left, or None when there is none to trust."""
+    try:
+        data = state_file(config).read_bytes()
+    except OSError:
+        return None
+    header = len(MAGIC) + 16
+    payload = data[header:]
+    if not data.startswith(MAGIC) or digest_bytes(payload) != data[len(MAGIC) : header]:
+        return None
+    try:
+        return BuildState(*marshal.loads(payload))
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def write_state(config: RegistryConfig, state: BuildState) -> None:
+    """Write the state atomically (a temporary file renamed over the old one)."""
+    path = state_file(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = marshal.dumps(astuple(state))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(MAGIC + digest_bytes(payload) + payload)
+    os.replace(temporary, path)
+
+
+def records_listing(records_dir: Path) -> tuple[bytes, bool]:
+    """Digest of the records folder's visible entries (names, and which are folders); whether any is a folder."""
+    try:
+        entries = sorted((e.name, e.is_dir()) for e in os.scandir(records_dir) if not e.name.startswith("."))
+    except OSError:
+        return b"", False
+    text = "\0".join(f"{name}/" if is_dir else name for name, is_dir in entries)
+    return digest_bytes(text.encode("utf-8", "surrogateescape")), any(is_dir for _, is_dir in entries)
+
+
+def trusted_digest(state: BuildState | None, name: str, stat: SourceStat) -> bytes | None:
+    """The digest the last build took of record file ``name``, if ``stat`` shows it cannot have changed since."""
+    if state is None:
+        return None
+    known = state.sources.get(name)
+    if known is None or tuple(known[0]) != stat:
+        return None
+    if max(stat[1], stat[2]) >= state.scanned_ns - RACY_NS:
+        return None  # modified just before that scan: an edit in the same clock tick would look the same
+    return known[1]
+
+
+def _still(path: str, identity: OutputStat | None) -> bool:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return identity is None
+    return identity is not None and output_stat(stat) == tuple(identity)
+
+
+def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str | None) -> BuildState | None:
+    """The last build's state when rebuilding ``config.site_dir`` now would change nothing; else None.
+
+    Publication dates need no reading of the manifest: the pages' dates came
+    from the manifest before the last build, and the manifest that build
+    wrote (still untouched, checked here) gives the same answers on the same
+    build date.  An explicitly given previous manifest, folders of attached
+    files, or any doubt sends the build down the full path.
+    """
+    if not config.use_cache or config.previous_manifest is not None:
+        return None
+    state = read_state(config)
+    site = str(config.site_dir.resolve())
+    if state is None or state.site != site or state.build_date != build_date:
+        return None
+    listing, has_folders = records_listing(config.records_dir)
+    if has_folders or listing != state.listing or state.key != environment_key(config):
+        return None
+    records = str(config.records_dir)
+    for name in state.sources:
+        try:
+            stat = source_stat(os.stat(os.path.join(records, name)))
+        except OSError:
+            return None
+        if trusted_digest(state, name, stat) is None:
+            return None
+    manifest = os.path.join(site, manifest_name) if manifest_name else None
+    if manifest is not None and not _still(manifest, state.manifest):
+        return None
+    prefix = site + os.sep
+    if not all(_still(prefix + path, identity) for path, identity in state.outputs.items()):
+        return None
+    return state

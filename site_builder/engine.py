@@ -1,0 +1,354 @@
+"""The build engine: plans from the cache what must be rendered, then renders it as a flat list of timed stages.
+
+Stages: scan (list record files and their identities, load the cache) ->
+records (read, validate, render and write each record's outputs, in worker
+processes when there are many) -> check (all problems, or go on) -> library
+-> listings -> static -> finalizers -> cache.  An output whose inputs have not
+changed since the last build is not rendered: its file is hard-linked from the
+previous site (:meth:`SiteWriter.reuse`); a rendered output whose bytes did
+not change is linked as well, so only changed files are written.  A record
+file whose identity (:mod:`site_builder.buildstate`) is unchanged is not even
+read to learn that.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from .buildstate import BuildState, SourceStat, output_stat, read_state, records_listing, source_stat, trusted_digest
+from .buildstate import write_state as save_state
+from .cache import (
+    BuildCache,
+    GroupEntry,
+    RecordEntry,
+    digest_bytes,
+    environment_key,
+    load_cache,
+    save_cache,
+    source_digest,
+)
+from .config import RegistryConfig
+from .library import Library, RecordSummary, build_library, slug_collisions
+from .load import display_path, record_files
+from .model import Record
+from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
+from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
+from .problems import Problem, ProblemsFound
+from .render import Page, Renderer
+from .report import BuildReport, Progress
+from .rules import check_library
+from .writer import FileState, SiteWriter
+
+try:
+    from .discovery.dates import publication_dates
+    from .discovery.manifest import MANIFEST_FILE
+except ImportError:  # pragma: no cover - discovery not installed in this tree
+    publication_dates = None  # type: ignore[assignment]
+    MANIFEST_FILE = None  # type: ignore[assignment]
+
+__all__ = ["Engine"]
+
+
+class Stages:
+    """Times each named stage into a report (Zola's ``build()``: a flat list of timed stages)."""
+
+    def __init__(self, report: BuildReport) -> None:
+        self.report = report
+
+    def run(self, name: str, action: Callable[[], object]) -> object:
+        start = time.perf_counter()
+        result = action()
+        self.report.stages.append((name, time.perf_counter() - start))
+        return result
+
+
+@dataclass
+class Source:
+    """One record file found by the scan."""
+
+    path: Path
+    name: str
+    has_attachments: bool
+    stat: SourceStat | None = None  # its identity when the scan saw it (None: it could not be read)
+    digest: bytes | None = None  # known only when there is a cache to compare with
+
+
+class Engine:
+    """One build: plans from the cache what must be rendered, then renders it into an output directory."""
+
+    def __init__(
+        self, config: RegistryConfig, progress: Progress | None = None, build_date: date | None = None
+    ) -> None:
+        self.config = config
+        self.build_date = build_date  # when the caller has read it already: one build date per build
+        self.progress = progress
+        self.report = BuildReport()
+        self.stages = Stages(self.report)
+        self.problems: list[Problem] = []
+        self.sources: list[Source] = []
+        self.cache: BuildCache | None = None
+        self.dates: Any = None
+        self.key = b""
+        self.recording: Any = None
+        self.new_cache = BuildCache(b"")
+        self.scanned_ns = 0
+        self.listing = b""
+
+    # -- scan ---------------------------------------------------------------------------------
+    def plan(self) -> None:
+        self.stages.run("scan", self._scan)
+
+    def _scan(self) -> None:
+        config = self.config
+        self.scanned_ns = time.time_ns()
+        self.problems = slug_collisions(config)
+        self.dates = publication_dates(config) if publication_dates is not None else None
+        if self.dates is not None and self.build_date is not None:
+            self.dates = replace(self.dates, build_date=self.build_date)
+        self.key = environment_key(config)
+        self.new_cache = BuildCache(self.key)
+        files, problems = record_files(config.records_dir)
+        self.problems += problems
+        self.listing, _ = records_listing(config.records_dir)
+        folders = set()
+        if config.records_dir.is_dir():
+            folders = {e.name for e in os.scandir(config.records_dir) if e.is_dir()}
+        self.sources = [Source(p, p.name, p.stem in folders) for p in files]
+        for source in self.sources:
+            try:
+                source.stat = source_stat(os.stat(source.path))
+            except OSError:
+                source.stat = None
+        self.cache = load_cache(config, self.key) if config.use_cache else None
+        if self.cache is not None:
+            state = read_state(config)
+            for source in self.sources:
+                source.digest = self._source_digest(source, state)
+
+    def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
+        """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
+        if source.stat is None:
+            return None
+        if not source.has_attachments:
+            known = trusted_digest(state, source.name, source.stat)
+            if known is not None:
+                return known
+        try:
+            raw = source.path.read_bytes()
+        except OSError:
+            return None
+        attachments = self.config.records_dir / source.path.stem if source.has_attachments else None
+        return source_digest(raw, attachments)
+
+    def _cached(self, source: Source) -> RecordEntry | None:
+        """The cache entry for a record file, when its source and the build-wide answers it used are unchanged."""
+        if self.cache is None or source.digest is None:
+            return None
+        entry = self.cache.records.get(source.name)
+        if entry is None or entry.source != source.digest or not lookups_hold(entry.lookups, self.dates):
+            return None
+        return entry
+
+    def unchanged(self) -> bool:
+        """Whether the site in ``site_dir`` is exactly what this build would make (a no-op rebuild).
+
+        Every record's source and dates unchanged means every summary is the cached one,
+        so the library's inputs are unchanged too.
+        """
+        cache = self.cache
+        site_dir = str(self.config.site_dir.resolve())
+        if cache is None or cache.complete_site != site_dir or self.problems:
+            return False
+        if {s.name for s in self.sources} != set(cache.records):
+            return False
+        if any(self._cached(s) is None for s in self.sources):
+            return False
+        if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
+            return False
+        files = [o for e in cache.records.values() for o in e.outputs.items()]
+        files += [o for g in cache.groups.values() for o in g.outputs.items()]
+        prefix = site_dir + os.sep
+        return all(_still(prefix + path, state) for path, state in files)
+
+    def unchanged_report(self) -> BuildReport:
+        """The report of a no-op rebuild: what the site publishes, nothing written."""
+        cache = self.cache
+        assert cache is not None
+        states = [s for e in cache.records.values() for s in e.outputs.values()]
+        states += [s for g in cache.groups.values() for s in g.outputs.values()]
+        report = self.report
+        report.records, report.files, report.bytes = len(cache.records), len(states), sum(s[1] for s in states)
+        return report
+
+    # -- render -------------------------------------------------------------------------------
+    def render(self, out_dir: Path) -> BuildReport:
+        """Write every registry output into ``out_dir``; raise ProblemsFound (after the records) if input is bad."""
+        previous = self.config.site_dir
+        writer = SiteWriter(out_dir, previous)
+        summaries = self.stages.run("records", lambda: self._records(writer, out_dir, previous))
+        self.stages.run("check", lambda: self._check(cast(dict[str, RecordSummary], summaries)))
+        library = cast(
+            Library,
+            self.stages.run(
+                "library",
+                lambda: build_library(cast(dict[str, RecordSummary], summaries).values(), self.config),
+            ),
+        )
+        renderer = Renderer(self.config)
+        self.recording = recording_dates(self.dates)
+        if self.recording is not None and install_discovery is not None:
+            install_discovery(renderer, self.recording)
+        library_inputs = self._library_inputs(library.summaries)
+        self.stages.run(
+            "listings",
+            lambda: self._group(
+                "library", library_inputs, writer, (p for out in LIBRARY_OUTPUTS for p in out(renderer, library))
+            ),
+        )
+        self.stages.run(
+            "static",
+            lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
+        )
+        for finalize in FINALIZERS:
+            self.stages.run(
+                finalize.__name__,
+                lambda finalize=finalize: finalize(renderer, library, out_dir),  # type: ignore[misc]
+            )
+        if writer.in_place:
+            self._remove_stale(writer)
+        report = self.report
+        report.records = len(library.summaries)
+        report.written_files += writer.files_written
+        report.written_bytes += writer.bytes_written
+        published = [s for e in self.new_cache.records.values() for s in e.outputs.values()]
+        published += [s for g in self.new_cache.groups.values() for s in g.outputs.values()]
+        report.files = len(published)
+        report.bytes = sum(s[1] for s in published)
+        return report
+
+    def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
+        config = self.config
+        done: dict[str, RecordSummary] = {}
+        tasks: list[RecordTask] = []
+        # Reuse what is cached first (cheap, here), then render the rest (in workers when many).
+        for source in self.sources:
+            entry = self._cached(source)
+            if entry is not None and self._reuse(writer, entry.outputs):
+                done[source.name] = entry.summary
+                self.new_cache.records[source.name] = entry
+            else:
+                old = self.cache.records.get(source.name) if self.cache is not None else None
+                tasks.append(RecordTask(str(source.path), source.name, old, source.has_attachments))
+        total, count = len(self.sources), len(done)
+        if self.progress is not None:
+            self.progress("records", count, total)
+        for result in run_records(tasks, config, out_dir, previous, self.dates):
+            count += 1
+            self._collect(result, done)
+            if self.progress is not None:
+                self.progress("records", count, total)
+        self.report.rendered_records = len(tasks)
+        return done
+
+    def _collect(self, result: RecordResult, done: dict[str, RecordSummary]) -> None:
+        report = self.report
+        report.written_files += result.written
+        report.written_bytes += result.written_bytes
+        if result.summary is None:
+            self.problems.extend(result.problems)
+            return
+        done[result.name] = result.summary
+        self.new_cache.records[result.name] = RecordEntry(result.source, result.summary, result.outputs, result.lookups)
+
+    def _check(self, summaries: dict[str, RecordSummary]) -> None:
+        """Every problem of every record, and those across records, sorted; nothing is published if any."""
+        by_name = {s.name: s for s in self.sources}
+        # check_library reads only the id and aliases, which summaries carry.
+        located = [
+            (cast(Record, summary), display_path(by_name[name].path), 2) for name, summary in sorted(summaries.items())
+        ]
+        problems = self.problems + check_library(located)
+        if problems:
+            raise ProblemsFound(problems)
+
+    def _library_inputs(self, summaries: list[RecordSummary]) -> bytes:
+        return digest_bytes(self.key, pickle.dumps(summaries, protocol=5))
+
+    def _group(self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Page]) -> None:
+        """Outputs rendered together: reused as they are when their inputs did not change."""
+        old = self.cache.groups.get(name) if self.cache is not None else None
+        if (
+            old is not None
+            and old.inputs == inputs
+            and lookups_hold(old.lookups, self.dates)
+            and self._reuse(writer, old.outputs)
+        ):
+            self.new_cache.groups[name] = old
+            return
+        log: list[Any] = []
+        if self.recording is not None:
+            log = object.__getattribute__(self.recording, "log")
+            log.clear()
+        previous = old.outputs if old is not None else {}
+        outputs: dict[str, FileState] = {}
+        for path, content in pages:
+            outputs[path] = writer.put(path, content, previous.get(path))
+        self.new_cache.groups[name] = GroupEntry(inputs, outputs, tuple(log))
+
+    @staticmethod
+    def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:
+        return all(writer.reuse(path, state) is not None for path, state in outputs.items())
+
+    def _remove_stale(self, writer: SiteWriter) -> None:
+        """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
+        if self.cache is None:
+            return
+        now = {p for e in self.new_cache.records.values() for p in e.outputs}
+        now |= {p for g in self.new_cache.groups.values() for p in g.outputs}
+        before = {p for e in self.cache.records.values() for p in e.outputs}
+        before |= {p for g in self.cache.groups.values() for p in g.outputs}
+        for path in sorted(before - now):
+            writer.remove(path)
+
+    # -- cache --------------------------------------------------------------------------------
+    def save(self, complete_site: Path | None) -> None:
+        if not self.config.use_cache:
+            return
+        self.new_cache.complete_site = str(complete_site.resolve()) if complete_site is not None else ""
+        self.stages.run("cache", lambda: save_cache(self.config, self.new_cache))
+        save_state(self.config, self._state(complete_site))
+
+    def _state(self, complete_site: Path | None) -> BuildState:
+        """What this build saw and left, for the next build to trust without re-reading."""
+        records = self.new_cache.records
+        state = BuildState(self.key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
+        state.sources = {
+            s.name: (s.stat, records[s.name].source) for s in self.sources if s.stat is not None and s.name in records
+        }
+        if self.dates is not None:
+            state.build_date = self.dates.build_date.isoformat()
+        if complete_site is not None and MANIFEST_FILE is not None:
+            try:
+                state.manifest = output_stat(os.stat(complete_site / MANIFEST_FILE))
+            except OSError:
+                state.manifest = None
+        outputs = [o for e in records.values() for o in e.outputs.items()]
+        outputs += [o for g in self.new_cache.groups.values() for o in g.outputs.items()]
+        state.outputs = {path: file_state[1:] for path, file_state in outputs}
+        state.totals = (len(records), len(outputs), sum(file_state[1] for _, file_state in outputs))
+        return state
+
+
+def _still(path: str, state: FileState) -> bool:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == state[1:]

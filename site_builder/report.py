@@ -1,0 +1,33 @@
+"""What a build did: the report every build entry point returns, and the progress callback it takes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Progress = Callable[[str, int, int], None]
+
+__all__ = ["BuildReport", "Progress"]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: records, files and bytes published (written or reused), and each stage's time."""
+
+    records: int = 0
+    files: int = 0
+    bytes: int = 0
+    written_files: int = 0
+    written_bytes: int = 0
+    rendered_records: int = 0
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(t for _, t in self.stages)
+
+    def summary(self) -> str:
+        return (
+            f"built {self.records} records: {self.files} files, {self.bytes / 1e6:.1f} MB "
+            f"({self.written_files} written, {self.rendered_records} records rendered) in {self.seconds:.2f} s"
+        )

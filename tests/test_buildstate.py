@@ -1,0 +1,150 @@
+"""The build state: a rebuild that would change nothing is recognised from file identities alone, and only then."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks import synthetic
+from site_builder import buildstate
+from site_builder.build import build_site
+from site_builder.buildstate import nothing_changed, read_state, state_file, trusted_digest
+from site_builder.config import RegistryConfig, read_config
+
+DAY = "1781049600"  # SOURCE_DATE_EPOCH of 2026-06-10
+TODAY = "2026-06-10"
+MANIFEST = "manifest.json"
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+
+
+@pytest.fixture
+def no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by the test itself a moment before the build count as settled."""
+    monkeypatch.setattr(buildstate, "RACY_NS", 0)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    synthetic.generate(tmp_path / "project", 12)
+    return tmp_path / "project"
+
+
+def config(root: Path, **overrides: object) -> RegistryConfig:
+    return read_config(root / "mkdocs.yml", **overrides)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def a_record(root: Path) -> Path:
+    return sorted((root / "records").glob("*.md"))[3]
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_rebuild_with_nothing_changed_runs_no_build_stage(project: Path) -> None:
+    first = build_site(config(project))
+    again = build_site(config(project))
+    assert again.stages == []
+    assert (again.records, again.files, again.bytes) == (first.records, first.files, first.bytes)
+    assert again.written_files == 0
+
+
+def same_size_edit(record: Path) -> None:
+    """Change one letter of the title, then put the modification time back: only ctime shows the edit."""
+    before = record.stat()
+    text = record.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ") + len("\ntitle: ")
+    letter = "Q" if text[start] != "Q" else "Z"
+    record.write_text(text[:start] + letter + text[start + 1 :], encoding="utf-8")
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert record.stat().st_size == before.st_size
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    same_size_edit(a_record(project))
+    assert nothing_changed(config(project), TODAY, MANIFEST) is None
+    report = build_site(config(project))
+    assert report.rendered_records == 1
+    cold = config(project, site_dir=str(tmp_path / "cold"), use_cache=False)
+    build_site(cold)
+    assert tree(project / "site") == tree(tmp_path / "cold")
+
+
+def test_a_record_modified_just_before_the_scan_is_read_again(project: Path) -> None:
+    build_site(config(project))
+    state = read_state(config(project))
+    assert state is not None
+    name, (stat, digest) = next(iter(state.sources.items()))
+    assert trusted_digest(state, name, tuple(stat)) is None  # written by the test a moment before the build
+    settled = (stat[0], stat[1] - 10**10, stat[2] - 10**10, stat[3])
+    state.sources[name] = (settled, digest)
+    assert trusted_digest(state, name, settled) == digest
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda root: (root / "site" / "index.html").write_bytes(b"tampered"), id="an output edited"),
+        pytest.param(lambda root: (root / "site" / MANIFEST).write_text("{}"), id="the manifest edited"),
+        pytest.param(lambda root: (root / "site" / "404.html").unlink(), id="an output deleted"),
+        pytest.param(lambda root: a_record(root).unlink(), id="a record deleted"),
+        pytest.param(
+            lambda root: (root / "records" / "zz-new.md").write_bytes(a_record(root).read_bytes()), id="a record added"
+        ),
+        pytest.param(lambda root: (root / "records" / "notes.txt").write_text("x"), id="a stray file in records"),
+        pytest.param(
+            lambda root: (root / "templates" / "record.html").write_text(
+                (root / "templates" / "record.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+            ),
+            id="a template edited",
+        ),
+    ],
+)
+def test_anything_changed_sends_the_build_down_the_full_path(project: Path, change: object) -> None:
+    build_site(config(project))
+    assert nothing_changed(config(project), TODAY, MANIFEST) is not None
+    change(project)  # type: ignore[operator]
+    assert nothing_changed(config(project), TODAY, MANIFEST) is None
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_new_build_date_sends_the_build_down_the_full_path(project: Path) -> None:
+    build_site(config(project))
+    assert nothing_changed(config(project), "2026-06-11", MANIFEST) is None
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_named_previous_manifest_sends_the_build_down_the_full_path(project: Path) -> None:
+    build_site(config(project))
+    named = config(project, previous_manifest=str(project / "site" / MANIFEST))
+    assert nothing_changed(named, TODAY, MANIFEST) is None
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+@pytest.mark.parametrize("damage", [b"", b"garbage", None], ids=["empty", "garbage", "flipped byte"])
+def test_a_damaged_state_file_is_ignored(project: Path, damage: bytes | None) -> None:
+    build_site(config(project))
+    path = state_file(config(project))
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]) if damage is None else damage)
+    assert read_state(config(project)) is None
+    assert nothing_changed(config(project), TODAY, MANIFEST) is None
+    assert build_site(config(project)).written_files == 0  # the cache still knows the site is current
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_build_without_the_cache_neither_reads_nor_writes_the_state(project: Path) -> None:
+    build_site(config(project, use_cache=False))
+    assert not state_file(config(project)).exists()
+    build_site(config(project))
+    assert nothing_changed(config(project, use_cache=False), TODAY, MANIFEST) is None
