@@ -6,15 +6,16 @@ enters a template as a value, never as template source.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
 
-from .config import RegistryConfig, Term
+from .config import GateStatus, RegistryConfig, Term
 from .library import TAXONOMIES, Library, Listing, RecordSummary, Taxonomy
 from .markdown import markdown_renderer, render_markdown
 from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_title
@@ -46,19 +47,37 @@ def file_for(url: str) -> str:
     return f"{url}index.html" if url.endswith("/") or not url else url
 
 
-def site_globals(config: RegistryConfig) -> dict[str, Any]:
-    """Values every template sees, under MkDocs as in the core: the ``site`` global."""
-    return {
-        "name": config.site_name,
-        "url": config.site_url.rstrip("/") + "/" if config.site_url else "",
-        "description": config.site_description,
-        "nav": NAV,
-        "tiers": config.tiers,
-        "gate_statuses": config.gate_statuses,
-        "dimension_levels": config.dimension_levels,
-        "dimension_labels": dict(section_rows(Dimensions)),
-        "sort_order": SORT_ORDER,
-    }
+@dataclass(frozen=True)
+class SiteGlobals:
+    """Values every template sees, under MkDocs as in the core: the ``site`` global.
+
+    An object, not a dict: Jinja reads ``site.name`` as an attribute first, and a dict
+    would answer each such read with a caught AttributeError.
+    """
+
+    name: str
+    url: str
+    description: str
+    nav: tuple[tuple[str, str], ...]
+    tiers: tuple[Term, ...]
+    gate_statuses: tuple[GateStatus, ...]
+    dimension_levels: tuple[str, ...]
+    dimension_labels: dict[str, str]
+    sort_order: str
+
+
+def site_globals(config: RegistryConfig) -> SiteGlobals:
+    return SiteGlobals(
+        name=config.site_name,
+        url=config.site_url.rstrip("/") + "/" if config.site_url else "",
+        description=config.site_description,
+        nav=NAV,
+        tiers=config.tiers,
+        gate_statuses=config.gate_statuses,
+        dimension_levels=config.dimension_levels,
+        dimension_labels=dict(section_rows(Dimensions)),
+        sort_order=SORT_ORDER,
+    )
 
 
 def make_environment(config: RegistryConfig) -> jinja2.Environment:
@@ -75,6 +94,7 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
     )
     env.globals["site"] = site_globals(config)
     env.globals["badge"] = MacroCache(env, "render_badge")
+    env.globals["assessment_cells"] = MacroCache(env, "render_assessment_cells")
     env.filters["slug"] = slugify
     return env
 
@@ -95,9 +115,13 @@ class MacroCache:
     def __call__(self, *args: Hashable) -> Markup:
         html = self.rendered.get(args)
         if html is None:
-            macro = getattr(self.env.get_template("_macros.html").module, self.name)
-            html = self.rendered[args] = macro(*args)
+            html = self.rendered[args] = self.macro(*args)
         return html
+
+    @cached_property
+    def macro(self) -> Callable[..., Markup]:
+        """Looked up on first use, once the environment has all its globals."""
+        return cast(Callable[..., Markup], getattr(self.env.get_template("_macros.html").module, self.name))
 
 
 @dataclass(frozen=True)
