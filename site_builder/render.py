@@ -167,18 +167,34 @@ def _row(record: Record, key: str, name: str, label: str, value: str, config: Re
     return Row(label, value, name, href, badge)
 
 
+@dataclass(frozen=True)
+class SectionLayout:
+    """A table section of the record page: its key, title and (field name, label) rows, in order."""
+
+    key: str
+    title: str
+    fields: tuple[tuple[str, str], ...]
+
+
+# Read from the models once: the same for every record.
+SECTION_LAYOUTS = tuple(
+    SectionLayout(key, section_title(model), tuple(section_rows(model))) for key, model in TABLE_SECTIONS
+)
+
+
+def _rows(record: Record, layout: SectionLayout, config: RegistryConfig) -> Iterator[Row]:
+    section = getattr(record, layout.key)
+    for name, label in layout.fields:
+        value = getattr(section, name)
+        if value is not None:
+            yield _row(record, layout.key, name, label, _display(value), config)
+
+
 def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView, ...]:
     """The label/value tables of a record page, in the published order; links where a row has one."""
-    views = []
-    for key, model in TABLE_SECTIONS:
-        section = getattr(record, key)
-        rows = tuple(
-            _row(record, key, name, label, _display(getattr(section, name)), config)
-            for name, label in section_rows(model)
-            if getattr(section, name) is not None
-        )
-        views.append(SectionView(key, section_title(model), rows))
-    return tuple(views)
+    return tuple(
+        SectionView(layout.key, layout.title, tuple(_rows(record, layout, config))) for layout in SECTION_LAYOUTS
+    )
 
 
 class Renderer:
