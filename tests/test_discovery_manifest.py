@@ -92,3 +92,26 @@ def test_the_manifest_records_the_publication_date_the_pages_show_even_if_the_da
     entry = load_json(site, "manifest.json")["urls"]["/records/renamed/"]
     assert shown == ["2026/03/01"]
     assert (entry["first_published"], entry["last_changed"]) == ("2026-03-01", "2026-03-01")
+
+
+def test_each_manifest_line_is_what_json_dumps_writes_for_the_url_and_its_entry() -> None:
+    import json
+    from datetime import date
+
+    from site_builder.discovery.manifest import Entry, manifest_json
+
+    entries = {
+        "/records/plain/": Entry("ab" * 32, date(2026, 3, 1), date(2026, 4, 1)),
+        '/odd "quote" \\ é \u2028 \x01/': Entry('not "hex" é', date(1, 1, 1), date(9999, 12, 31)),
+    }
+    lines = manifest_json(entries, "https://example.org/é/").decode("utf-8").split("\n")
+    for url, entry in sorted(entries.items()):
+        value = {
+            "first_published": entry.first_published.isoformat(),
+            "last_changed": entry.last_changed.isoformat(),
+            "sha256": entry.sha256,
+        }
+        assert f"  {json.dumps(url, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}" in {
+            line.rstrip(",") for line in lines
+        }
+    assert json.loads("\n".join(lines))["site_url"] == "https://example.org/é/"

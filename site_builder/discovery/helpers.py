@@ -8,12 +8,13 @@ renders) and output functions use :func:`discovery_for`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..config import RegistryConfig
 from ..model import Record
 from .dates import PublicationDates
+from .filedigests import BuildDigests
 from .metadata import RecordMeta, record_meta
 from .urls import absolute
 
@@ -31,6 +32,10 @@ class HasEnvironment(Protocol):
 class Discovery:
     config: RegistryConfig
     dates: PublicationDates
+    files: BuildDigests = field(init=False, compare=False, repr=False)  # the finalizers' file digests
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "files", BuildDigests(self.config))
 
     def record_meta(self, record: Record, base_url: str) -> RecordMeta:
         return record_meta(record, self.config, self.dates, base_url)

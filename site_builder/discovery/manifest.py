@@ -7,13 +7,14 @@ publication dates: a URL keeps its ``first_published`` for ever, and its
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from .filedigests import DigestMemo, Found
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 1
@@ -44,38 +45,39 @@ def url_for_file(relative: str) -> str:
     return "/" + relative
 
 
-def published_files(out_dir: Path) -> Iterator[tuple[str, str]]:
-    """(site-relative POSIX path, absolute path) of every published file, sorted by relative path.
-
-    Walks with plain strings (``os.walk``), not ``Path`` objects: on a large
-    site this runs over every file of the tree, and pathlib's per-path work
-    would cost more than hashing the bytes.
-    """
-    root = str(out_dir)
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        if prefix.startswith(UNLISTED_PREFIXES):
-            dirs[:] = []
-            continue
-        for name in files:
+def _walk(folder: str, prefix: str, found: list[Found]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
             relative = prefix + name
-            if not name.startswith(".") and relative not in UNLISTED_FILES:
-                found.append((relative, os.path.join(folder, name)))
+            if entry.is_dir():
+                if not entry.is_symlink() and not (relative + "/").startswith(UNLISTED_PREFIXES):
+                    _walk(entry.path, relative + "/", found)
+            elif relative not in UNLISTED_FILES:
+                stat = entry.stat()
+                found.append((relative, entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+
+
+def published_files(out_dir: Path) -> list[Found]:
+    """(site-relative POSIX path, absolute path, size, mtime, inode) of every published file, by relative path.
+
+    Walks with ``os.scandir`` and plain strings, not ``Path`` objects: on a large
+    site this runs over every file of the tree, and pathlib's per-path work
+    would cost more than the rest of the pass.  Hidden files and folders are
+    not published; symlinked folders are not followed.
+    """
+    found: list[Found] = []
+    _walk(str(out_dir), "", found)
     found.sort()
-    yield from found
+    return found
 
 
-def file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
-
-
-def digests(out_dir: Path) -> dict[str, str]:
-    """URL path -> SHA-256 of the content, for every published file."""
-    return {url_for_file(relative): file_digest(path) for relative, path in published_files(out_dir)}
+def digests(out_dir: Path, memo: DigestMemo) -> dict[str, str]:
+    """URL path -> SHA-256 of the content, for every published file (unchanged files: from ``memo``)."""
+    files = published_files(out_dir)
+    return dict(zip([url_for_file(f[0]) for f in files], memo.sha256(files), strict=True))
 
 
 def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: date) -> dict[str, Entry]:
@@ -95,25 +97,27 @@ def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: da
 def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
     """The manifest file: one URL a line, so a deploy's change reads as a diff of the lines it touched.
 
-    Each line is encoded by ``json.dumps`` without indentation (the C encoder;
-    with ``indent`` CPython falls back to a pure-Python one, slow on large sites).
+    Each line is what ``json.dumps`` (no indentation, default separators) writes
+    for the URL and its entry; the keys are spelled out and the dates, which
+    need no escaping, are formatted once per distinct date: on a large site
+    this runs for every URL.
     """
+    dump = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options makes one per call
+    days: dict[date, str] = {}
+
+    def day(value: date) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = value.isoformat()
+        return text
+
     rows = ",\n".join(
-        "  "
-        + json.dumps(url, ensure_ascii=False)
-        + ": "
-        + json.dumps(
-            {
-                "first_published": e.first_published.isoformat(),
-                "last_changed": e.last_changed.isoformat(),
-                "sha256": e.sha256,
-            },
-            ensure_ascii=False,
-        )
+        f'  {dump(url)}: {{"first_published": "{day(e.first_published)}", '
+        f'"last_changed": "{day(e.last_changed)}", "sha256": {dump(e.sha256)}}}'
         for url, e in sorted(entries.items())
     )
     head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
-    body = f"{{{head},\n\"urls\": {{\n{rows}\n}}}}\n" if rows else f"{{{head}, \"urls\": {{}}}}\n"
+    body = f'{{{head},\n"urls": {{\n{rows}\n}}}}\n' if rows else f'{{{head}, "urls": {{}}}}\n'
     return body.encode("utf-8")
 
 

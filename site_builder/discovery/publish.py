@@ -19,15 +19,19 @@ def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
     The tree is read and hashed once; the sitemap's own digest is added to the
     manifest, and dates are carried forward from the previous manifest: the build's
     own :class:`PublicationDates`, the ones its pages were rendered with (read
-    once; one build date even when a build runs past midnight).
+    once; one build date even when a build runs past midnight).  Files this
+    build did not change are not read again: their digests come from the memo
+    of :mod:`.filedigests`, saved here for the next build.
     """
     config = renderer.config
-    dates = discovery_for(renderer).dates
+    found = discovery_for(renderer)
+    dates, memo = found.dates, found.files.memo()
     remove_sitemaps(out_dir)
-    current = digests(out_dir)
+    current = digests(out_dir, memo)
     sitemap = sitemap_pages(config, library, carry_forward(current, dates.previous, dates.build_date))
     for name, content in sitemap:
         replace_file(out_dir / name, content)
         current[url_for_file(name)] = hashlib.sha256(content).hexdigest()
     entries = carry_forward(current, dates.previous, dates.build_date)
     replace_file(out_dir / MANIFEST_FILE, manifest_json(entries, config.site_url))
+    memo.save()

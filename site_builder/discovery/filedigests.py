@@ -1,0 +1,159 @@
+"""SHA-256 digests of the finished tree's files, remembered between builds by stat identity.
+
+The finalizers read the finished tree: the manifest hashes every published
+file, and the search index must know whether any record page changed.  An
+output an incremental build did not change is a hard link to the previous
+build's file (same inode, size and mtime), so its digest is looked up in a
+memo kept in the build cache folder instead of being read again.
+
+A remembered digest is used only for the same path with exactly the same
+size, mtime (ns) and inode; a memo that is missing, truncated, corrupt or of
+another format is ignored.  A file rewritten in place within one timestamp
+tick of being hashed would keep its mtime, so a digest is remembered only for
+a file whose mtime was at least :data:`SETTLED_NS` old when the memo was
+opened (git's "racily clean" rule).  With ``use_cache`` off nothing is read or
+written.  The memo file is plain data (no pickle): a magic line, a BLAKE2b
+checksum of the payload, the entry count, then the hex digests and the keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import RegistryConfig
+
+MEMO_FILE = "file-digests.bin"
+MAGIC = b"site-builder file digests 2\n"
+CHECK_SIZE = 16
+HEX_SIZE = 64
+SEPARATOR = "\0\0"  # between entries; the fields of an entry's key are separated by one NUL
+SETTLED_NS = 2_000_000_000  # coarser than the timestamp tick of any file system a site is built on
+
+# A file as found: (key, absolute path, size, mtime in ns, inode); the key is its site-relative path.
+Found = tuple[str, str, int, int, int]
+
+
+def file_sha256(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def found(key: str, path: str) -> Found:
+    """``path`` as found now (stat follows symlinks, as reading it does)."""
+    stat = os.stat(path)
+    return (key, path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def memo_path(config: RegistryConfig) -> Path | None:
+    """Where the memo is kept: in the build cache folder; None when the build uses no cache."""
+    if not config.use_cache:
+        return None
+    folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
+    return folder / MEMO_FILE
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=CHECK_SIZE).digest()
+
+
+def encode_memo(entries: dict[str, str]) -> bytes:
+    """The memo file's bytes for ``entries`` (identity key -> hex digest)."""
+    keys = sorted(entries)
+    payload = ("".join(entries[key] for key in keys) + SEPARATOR.join(keys)).encode("utf-8")
+    return MAGIC + _checksum(payload) + len(keys).to_bytes(8, "little") + payload
+
+
+def decode_memo(data: bytes) -> dict[str, str]:
+    """The entries of a memo file's bytes; empty for anything that is not an intact memo."""
+    head = len(MAGIC) + CHECK_SIZE + 8
+    payload = data[head:]
+    if not data.startswith(MAGIC) or _checksum(payload) != data[len(MAGIC) : head - 8]:
+        return {}
+    count = int.from_bytes(data[head - 8 : head], "little")
+    hex_end = HEX_SIZE * count
+    try:
+        hexes = payload[:hex_end].decode("ascii")
+        whole = len(bytes.fromhex(hexes)) == HEX_SIZE // 2 * count  # hex digits only, no spaces
+        keys = payload[hex_end:].decode("utf-8").split(SEPARATOR) if count else []
+    except ValueError:
+        return {}
+    if not whole or len(keys) != count or hexes != hexes.lower():
+        return {}
+    return dict(zip(keys, [hexes[i : i + HEX_SIZE] for i in range(0, hex_end, HEX_SIZE)], strict=True))
+
+
+def read_memo(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        return decode_memo(path.read_bytes())
+    except OSError:
+        return {}
+
+
+def write_memo(path: Path, entries: dict[str, str]) -> None:
+    """Write the memo atomically (a temporary file renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(encode_memo(entries))
+    os.replace(temporary, path)
+
+
+@dataclass
+class DigestMemo:
+    """SHA-256 digests of files for one build, by stat identity; see the module docstring.
+
+    ``known`` and ``seen`` map an identity key (``key NUL size NUL mtime NUL
+    inode``) to the hex digest: the last build's, and this build's.
+    """
+
+    path: Path | None
+    known: dict[str, str]
+    settled_before: int = field(default_factory=lambda: time.time_ns() - SETTLED_NS)
+    seen: dict[str, str] = field(default_factory=dict)
+    settled: dict[str, str] = field(default_factory=dict)
+    hashed: int = 0  # files read this build (for tests and profiles)
+
+    @classmethod
+    def open(cls, config: RegistryConfig) -> DigestMemo:
+        path = memo_path(config)
+        return cls(path, read_memo(path))
+
+    def sha256(self, files: list[Found]) -> list[str]:
+        """The SHA-256 (hex) of each file, read only when its identity is not remembered."""
+        seen, known, settled, settled_before = self.seen, self.known, self.settled, self.settled_before
+        digests = []
+        for key, path, size, mtime, inode in files:
+            identity = f"{key}\0{size}\0{mtime}\0{inode}"
+            digest = seen.get(identity) or known.get(identity)
+            if digest is None:
+                digest = file_sha256(path)
+                self.hashed += 1
+            seen[identity] = digest
+            if mtime < settled_before:
+                settled[identity] = digest
+            digests.append(digest)
+        return digests
+
+    def save(self) -> None:
+        """Remember this build's settled digests (only those: files gone since are forgotten)."""
+        if self.path is not None:
+            write_memo(self.path, self.settled)
+
+
+@dataclass
+class BuildDigests:
+    """The memo one build's finalizers share: opened on first use, saved by the last finalizer that reads files."""
+
+    config: RegistryConfig
+    opened: list[DigestMemo] = field(default_factory=list)
+
+    def memo(self) -> DigestMemo:
+        if not self.opened:
+            self.opened.append(DigestMemo.open(self.config))
+        return self.opened[0]
