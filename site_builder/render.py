@@ -197,6 +197,28 @@ def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView
     )
 
 
+class Pagination:
+    """The numbered page links of one listing, rendered once per depth of the pages that show them.
+
+    Each of a listing's P pages shows all P links, P² in all: a page's links are the shared ones
+    with its own swapped for the current-page form, joined in one go.
+    """
+
+    def __init__(self, page_link: MacroCache, page_urls: Sequence[str]) -> None:
+        self.page_link = page_link
+        self.page_urls = page_urls
+        self.plain: dict[str, list[Markup]] = {}  # base_url -> every link, none marked current
+
+    def links(self, number: int, base_url: str) -> Markup:
+        """The links on page ``number`` (at ``base_url``), one per line, its own marked current."""
+        plain = self.plain.get(base_url)
+        if plain is None:
+            urls = enumerate(self.page_urls, start=1)
+            plain = self.plain[base_url] = [self.page_link(base_url, url, n, False) for n, url in urls]
+        current = self.page_link(base_url, self.page_urls[number - 1], number, True)
+        return Markup("\n".join([*plain[: number - 1], current, *plain[number:]]))
+
+
 class Renderer:
     """Holds what every page render shares: the template environment, the Markdown renderer, and the
     listing rows and pagination links rendered so far (one Renderer per build, so nothing outlives it)."""
@@ -238,16 +260,13 @@ class Renderer:
         """The listing rows of ``records`` for a page at ``base_url`` (each rendered once per build)."""
         return [self.record_row(record, base_url) for record in records]
 
-    def page_links(self, page_urls: Sequence[str], base_url: str, number: int) -> list[Markup]:
-        """A listing's numbered pagination links for its page ``number`` at ``base_url``."""
-        return [self.page_link(base_url, url, n, n == number) for n, url in enumerate(page_urls, start=1)]
-
     def listing_pages(self, listing: Listing, up: tuple[str, str] | None = None) -> Iterator[Page]:
         """Pages of ``listing`` at its stable URLs; ``up`` is (label, URL) of the page above it."""
         up = up or (listing.taxonomy.plural, f"{listing.taxonomy.path}/")
         size = self.config.page_size
         pages = listing.pages(size)
         page_urls = [listing.page_url(n) for n in range(1, len(pages) + 1)]
+        pagination = Pagination(self.page_link, page_urls)
         for number, (url, records) in enumerate(zip(page_urls, pages, strict=True), start=1):
             base_url = base_url_for(url)
             yield self.page(
@@ -261,7 +280,7 @@ class Renderer:
                 count=len(pages),
                 first_index=(number - 1) * size + 1,
                 page_urls=page_urls,
-                page_links=self.page_links(page_urls, base_url, number) if len(pages) > 1 else [],
+                page_links=pagination.links(number, base_url) if len(pages) > 1 else Markup(),
             )
 
     def taxonomy_index(self, taxonomy: Taxonomy, library: Library) -> Page:
