@@ -11,15 +11,19 @@ would change nothing is recognised from file identities alone
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 from .buildstate import nothing_changed
+from .cache import cache_file
 from .config import RegistryConfig
 from .report import BuildReport, Progress
 from .writer import staged_site
 
-__all__ = ["BuildReport", "Progress", "build_site", "render_registry"]
+__all__ = ["BuildReport", "Progress", "build_site", "render_registry", "spare_tree"]
+
+SPARE_TREE = "spare-site"
 
 
 def _today_and_manifest() -> tuple[date | None, str | None]:
@@ -63,7 +67,18 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     engine.plan()
     if engine.unchanged():
         return engine.unchanged_report()
-    with staged_site(config.site_dir) as staging:
-        report = engine.render(staging)
+    spare = spare_tree(config) if config.use_cache else None
+    with staged_site(config.site_dir, spare) as staging:
+        report = engine.render(staging, refresh=_holds_files(staging))
     engine.save(config.site_dir)
     return report
+
+
+def spare_tree(config: RegistryConfig) -> Path:
+    """Where the tree a build replaces is kept, to become the next build's staging tree (in the cache folder)."""
+    return cache_file(config).with_name(SPARE_TREE)
+
+
+def _holds_files(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is not None

@@ -188,10 +188,13 @@ class Engine:
         return report
 
     # -- render -------------------------------------------------------------------------------
-    def render(self, out_dir: Path) -> BuildReport:
-        """Write every registry output into ``out_dir``; raise ProblemsFound (after the records) if input is bad."""
+    def render(self, out_dir: Path, *, refresh: bool = False) -> BuildReport:
+        """Write every registry output into ``out_dir``; raise ProblemsFound (after the records) if input is bad.
+
+        With ``refresh``, ``out_dir`` holds an older tree (a spare): what is still right stays, the rest goes.
+        """
         previous = self.config.site_dir
-        writer = SiteWriter(out_dir, previous)
+        writer = SiteWriter(out_dir, previous, refresh=refresh)
         summaries = self.stages.run("records", lambda: self._records(writer, out_dir, previous))
         self.stages.run("check", lambda: self._check(cast(dict[str, RecordSummary], summaries)))
         library = cast(
@@ -216,6 +219,8 @@ class Engine:
             "static",
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
+        if writer.refresh:
+            self.stages.run("prune", lambda: writer.prune(self._published()))
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
@@ -306,12 +311,16 @@ class Engine:
     def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:
         return all(writer.reuse(path, state) is not None for path, state in outputs.items())
 
+    def _published(self) -> set[str]:
+        """Every path this build's outputs are at (the finalizers' files come after)."""
+        paths = {p for e in self.new_cache.records.values() for p in e.outputs}
+        return paths | {p for g in self.new_cache.groups.values() for p in g.outputs}
+
     def _remove_stale(self, writer: SiteWriter) -> None:
         """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
         if self.cache is None:
             return
-        now = {p for e in self.new_cache.records.values() for p in e.outputs}
-        now |= {p for g in self.new_cache.groups.values() for p in g.outputs}
+        now = self._published()
         before = {p for e in self.cache.records.values() for p in e.outputs}
         before |= {p for g in self.cache.groups.values() for p in g.outputs}
         for path in sorted(before - now):

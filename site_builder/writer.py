@@ -10,6 +10,13 @@ a rename of one directory.  A hard-linked file is shared with the live site:
 nothing here ever opens an existing file for writing; a path is always
 written as a new file (unlink, then create), never truncated in place.
 Finalizers must follow the same rule (:func:`replace_file`).
+
+The tree a swap replaces can be kept as a *spare* (in the build cache) and
+become the next build's staging directory: most of its files are already the
+very files (same inodes) the next build publishes, so an edit costs a stat per
+unchanged file instead of a link, and no tree is deleted.  Nothing in a spare
+is trusted: a file stays only if it is exactly (inode, size, mtime) the one
+the build would link, and :meth:`SiteWriter.prune` deletes everything else.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 # What the cache remembers of an output file: content digest, size, mtime (ns), inode.
 FileState = tuple[bytes, int, int, int]
@@ -51,11 +58,15 @@ class SiteWriter:
     unchanged files are simply left alone.
     """
 
-    def __init__(self, root: Path, previous: Path | None = None) -> None:
+    def __init__(self, root: Path, previous: Path | None = None, *, refresh: bool = False) -> None:
         self.root = root.resolve()
         self.previous = previous.resolve() if previous is not None else None
         self.in_place = self.previous == self.root
-        self._made: set[Path] = {self.root}
+        self.refresh = refresh and not self.in_place  # root holds an older tree: keep what is still right
+        # Plain strings on the per-file paths: pathlib's parsing would cost more than the system calls.
+        self._root = str(self.root)
+        self._previous = str(self.previous) if self.previous is not None else ""
+        self._made: set[str] = {self._root}
         self.files_written = 0
         self.bytes_written = 0
         self.files_reused = 0
@@ -63,28 +74,57 @@ class SiteWriter:
 
     def target(self, relative: str) -> Path:
         """The absolute path for a site-relative POSIX path, refusing anything that escapes."""
-        parts = PurePosixPath(relative).parts
-        if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", "") for p in parts):
+        return Path(self._path(relative))
+
+    def _path(self, relative: str) -> str:
+        parts = relative.split("/")
+        if not relative or relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
             raise UnsafePath(f"refusing to write {relative!r}: outside the site directory")
         if "\\" in relative or "\x00" in relative:
             raise UnsafePath(f"refusing to write {relative!r}: not a plain relative path")
-        return self.root.joinpath(*parts)
+        return f"{self._root}/{relative}"
 
-    def _parent(self, path: Path) -> None:
-        parent = path.parent
-        if parent not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
+    def _parent(self, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent in self._made:
+            return
+        if self.refresh:
+            self._no_links_above(parent)
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file where this build needs a folder (refreshed tree)
+            _remove(self._first_file_above(parent))
+            os.makedirs(parent, exist_ok=True)
+        self._made.add(parent)
+
+    def _first_file_above(self, folder: str) -> str:
+        relative = folder[len(self._root) + 1 :].split("/")
+        for depth in range(1, len(relative) + 1):
+            ancestor = "/".join([self._root, *relative[:depth]])
+            if os.path.islink(ancestor) or not os.path.isdir(ancestor):
+                return ancestor
+        return folder
+
+    def _no_links_above(self, folder: str) -> None:
+        """In a refreshed tree, a symbolic link where a folder should be is removed, never followed."""
+        relative = folder[len(self._root) + 1 :].split("/")
+        for depth in range(1, len(relative) + 1):
+            ancestor = "/".join([self._root, *relative[:depth]])
+            if ancestor not in self._made:
+                if os.path.islink(ancestor):
+                    os.unlink(ancestor)
+                elif os.path.isdir(ancestor):
+                    self._made.add(ancestor)
 
     def write(self, relative: str, content: bytes, digest: bytes | None = None) -> FileState:
         """Write ``content`` as a new file; its state for the cache."""
-        path = self.target(relative)
+        path = self._path(relative)
         self._parent(path)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
             fd = os.open(path, flags, 0o644)
         except FileExistsError:
-            path.unlink()
+            _remove(path)
             fd = os.open(path, flags, 0o644)
         try:
             _write_all(fd, content)
@@ -99,8 +139,13 @@ class SiteWriter:
         """Reuse the previous build's file if it is still exactly what ``state`` says; None if not."""
         if self.previous is None:
             return None
-        path = self.target(relative)
-        old = self.previous / path.relative_to(self.root)
+        path = self._path(relative)
+        found = _identity(path) if self.refresh else None
+        if found is not None and found == state[1:]:
+            self.files_reused += 1  # already the very file (a spare tree is made of the previous site's files)
+            self.bytes_reused += state[1]
+            return state
+        old = f"{self._previous}/{relative}"
         try:
             stat = os.stat(old)
         except OSError:
@@ -109,10 +154,12 @@ class SiteWriter:
             return None
         if not self.in_place:
             self._parent(path)
+            if found is not None:
+                _remove(path)  # an older file of a refreshed tree
             try:
                 os.link(old, path)
             except FileExistsError:
-                path.unlink()
+                _remove(path)
                 os.link(old, path)
             except OSError:  # another file system, or no hard links: copy (mtime kept, new inode)
                 shutil.copy2(old, path)
@@ -134,7 +181,52 @@ class SiteWriter:
     def remove(self, relative: str) -> None:
         """Delete an output that is no longer published (in-place rebuilds only need this)."""
         with suppress(FileNotFoundError):
-            self.target(relative).unlink()
+            os.unlink(self._path(relative))
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.
+
+        Used on a refreshed tree, after the build's outputs are in place: what
+        the older tree held and this build does not publish goes.  Returns the
+        number of files deleted.
+        """
+        removed = 0
+        root = str(self.root)
+        for folder, dirs, files in os.walk(root, topdown=False):
+            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if prefix == "." else prefix + "/"
+            for name in files:
+                if prefix + name not in keep:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    os.unlink(path)
+                else:
+                    with suppress(OSError):
+                        os.rmdir(path)  # only when empty
+        return removed
+
+
+def _identity(path: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _remove(path: str) -> None:
+    """Delete whatever is at ``path`` (a file, a link or a folder), to write a new file there."""
+    try:
+        os.unlink(path)  # a file or a link: one system call
+    except IsADirectoryError:
+        shutil.rmtree(path)
+    except PermissionError:  # what some systems say when asked to unlink a folder
+        if not os.path.isdir(path) or os.path.islink(path):
+            raise
+        shutil.rmtree(path)
 
 
 def _write_all(fd: int, content: bytes) -> None:
@@ -171,13 +263,34 @@ def remove_abandoned(site_dir: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def prepare_staging(site_dir: Path) -> Path:
+def prepare_staging(site_dir: Path, spare: Path | None = None) -> Path:
+    """A staging directory beside ``site_dir``: the ``spare`` tree when one is kept there, else a new empty one."""
     remove_abandoned(site_dir)
     staging = staging_dir_for(site_dir)
     if staging.exists():
         shutil.rmtree(staging)
+    if spare is not None and spare.is_dir() and not spare.is_symlink():
+        try:
+            os.rename(spare, staging)  # the same file system, or it fails and is dropped
+            return staging
+        except OSError:
+            shutil.rmtree(spare, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
+
+
+def _keep_or_remove(tree: Path, spare: Path | None) -> None:
+    """A tree no longer published: kept as ``spare`` for the next build when asked, else deleted."""
+    if spare is not None:
+        try:
+            if spare.exists():
+                shutil.rmtree(spare)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(tree, spare)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(tree, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2
@@ -197,35 +310,40 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def commit_staging(staging: Path, site_dir: Path) -> None:
-    """Swap the complete ``staging`` tree into ``site_dir``; the old tree is removed afterwards.
+def commit_staging(staging: Path, site_dir: Path, spare: Path | None = None) -> None:
+    """Swap the complete ``staging`` tree into ``site_dir``; the old tree is removed (or kept as ``spare``).
 
     Where the kernel can, both trees trade places in one atomic rename, so there
     is no moment at which ``site_dir`` is missing or half-written.
     """
     site_dir = site_dir.resolve()
     if site_dir.exists() and _exchange(staging, site_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        _keep_or_remove(staging, spare)  # now holds the previous site
         return
     old = site_dir.parent / f".{site_dir.name}-old-{os.getpid()}"
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(staging, site_dir)
     if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        _keep_or_remove(old, spare)
 
 
-def discard_staging(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+def discard_staging(staging: Path, spare: Path | None = None) -> None:
+    """A failed build's staging tree: deleted, or kept as ``spare`` (nothing in a spare is trusted)."""
+    _keep_or_remove(staging, spare)
 
 
 @contextmanager
-def staged_site(site_dir: Path) -> Iterator[Path]:
-    """Yield a staging directory; on success it becomes ``site_dir``, on any error it is discarded."""
-    staging = prepare_staging(site_dir)
+def staged_site(site_dir: Path, spare: Path | None = None) -> Iterator[Path]:
+    """Yield a staging directory; on success it becomes ``site_dir``, on any error it is discarded.
+
+    With ``spare``, staging starts as the tree kept there (possibly not empty) and
+    the tree the swap replaces is kept there for the next build.
+    """
+    staging = prepare_staging(site_dir, spare)
     try:
         yield staging
     except BaseException:
-        discard_staging(staging)
+        discard_staging(staging, spare)
         raise
-    commit_staging(staging, site_dir)
+    commit_staging(staging, site_dir, spare)

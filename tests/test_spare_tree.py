@@ -1,0 +1,96 @@
+"""The spare tree: the site a build replaces becomes the next build's staging tree, trusted for nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import synthetic
+from site_builder.build import build_site, spare_tree
+from site_builder.config import RegistryConfig, read_config
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    synthetic.generate(tmp_path / "project", 12)
+    return tmp_path / "project"
+
+
+def config(root: Path, **overrides: object) -> RegistryConfig:
+    return read_config(root / "mkdocs.yml", **overrides)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def records(root: Path) -> list[Path]:
+    return sorted((root / "records").glob("*.md"))
+
+
+def edit_title(record: Path, word: str) -> None:
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("\ntitle: ", f"\ntitle: {word} ", 1), encoding="utf-8")
+
+
+def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    build_site(config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False))
+    return tree(tmp_path / "cold-site")
+
+
+def test_the_replaced_site_is_kept_as_the_spare_tree(project: Path) -> None:
+    build_site(config(project))
+    before = tree(project / "site")
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project))
+    assert tree(spare_tree(config(project))) == before
+
+
+def test_builds_from_a_spare_tree_publish_what_a_cold_build_does(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project))  # the first site becomes the spare
+    records(project)[4].unlink()
+    (project / "records" / "zz-added.md").write_text(
+        records(project)[0].read_text(encoding="utf-8").replace(records(project)[0].stem, "zz-added"),
+        encoding="utf-8",
+    )
+    edit_title(records(project)[6], "Again")
+    report = build_site(config(project))  # staged in the two-builds-old spare
+    assert "prune" in [name for name, _ in report.stages]
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_nothing_in_a_spare_tree_is_published_unless_it_is_the_very_file(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project))
+    spare = spare_tree(config(project))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    page = next(spare.glob("records/*/index.html"))
+    page.unlink()
+    page.write_text("planted: same path, another file")
+    (spare / "stray.html").write_text("never published")
+    record_dir = sorted(spare.glob("records/*/"))[5]
+    moved = tmp_path / "moved"
+    record_dir.rename(moved)
+    record_dir.symlink_to(outside, target_is_directory=True)  # a link where a folder should be
+    (spare / "tiers").rename(tmp_path / "tiers-moved")
+    (spare / "tiers").write_text("a file where a folder should be")
+    edit_title(records(project)[3], "Third")
+    build_site(config(project))
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+    assert list(outside.iterdir()) == []
+
+
+def test_a_build_without_the_cache_keeps_no_spare_tree(project: Path) -> None:
+    build_site(config(project, use_cache=False))
+    build_site(config(project, use_cache=False))
+    assert not spare_tree(config(project)).exists()
