@@ -95,6 +95,7 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
     env.globals["site"] = site_globals(config)
     env.globals["badge"] = MacroCache(env, "render_badge")
     env.globals["assessment_cells"] = MacroCache(env, "render_assessment_cells")
+    env.globals["section_note"] = NoteCache(env)
     env.filters["slug"] = slugify
     return env
 
@@ -122,6 +123,24 @@ class MacroCache:
     def macro(self) -> Callable[..., Markup]:
         """Looked up on first use, once the environment has all its globals."""
         return cast(Callable[..., Markup], getattr(self.env.get_template("_macros.html").module, self.name))
+
+
+class NoteCache:
+    """The note under a table section of the record page (``notes/<section>.html``), rendered once per
+    section and gate outcome: a note is one of its section's fixed texts (importer.SECTION_NOTES)
+    and sees ``verified`` (and the globals) only, never the record.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.rendered: dict[tuple[str, bool], Markup] = {}
+
+    def __call__(self, section: str, verified: bool) -> Markup:
+        html = self.rendered.get((section, verified))
+        if html is None:
+            text = self.env.get_template(f"notes/{section}.html").render(verified=verified)
+            html = self.rendered[section, verified] = Markup(text)
+        return html
 
 
 @dataclass(frozen=True)
