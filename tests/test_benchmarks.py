@@ -1,0 +1,31 @@
+"""The benchmark command runs end to end and prints its table (figures are measured, never asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ")[0].lstrip("| ") for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert rows == [
+        "build",
+        "site_builder cold (registry)",
+        "site_builder cold, registry pages only",
+        "no-op rebuild",
+        "one-record edit",
+        "one-template edit",
+    ]
+    assert "One-record edit stages (s): scan" in done.stdout
