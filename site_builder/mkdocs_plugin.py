@@ -8,8 +8,13 @@ this plugin adds everything else by calling the core's single entry point,
   the registry is rendered into it and the complete tree is swapped into place
   at the very end, so bad records (or a strict-mode warning) leave the
   published ``site/`` untouched.
-- ``mkdocs serve``: the registry is rendered into the served directory, and
-  records and templates are watched, so editing either reloads the page.
+- ``mkdocs serve``: the registry is rendered in place into the served
+  directory, so a rebuild redoes only what an edit affects, and records and
+  templates are watched, so editing either reloads the page.  MkDocs cleans
+  the folder it builds into on every rebuild, so it is pointed at a hidden
+  folder inside the served one and its pages are hard-linked from there
+  (:class:`DocsMirror`); the search index is made in the background and
+  swapped in when complete (:mod:`site_builder.discovery.background`).
 
 The plugin section only *mirrors* :class:`~site_builder.config.RegistryConfig`:
 every option is optional, and the defaults and the rules live in the core.
@@ -19,6 +24,8 @@ This is the only module besides :mod:`site_builder.buildcmd` that imports MkDocs
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +37,7 @@ from mkdocs.utils import CountHandler
 
 from .build import BuildReport, Progress, render_registry
 from .config import RegistryConfig
+from .discovery.background import BackgroundIndex, indexing_in_background
 from .load import display_path
 from .problems import ProblemsFound
 from .render import site_globals
@@ -37,6 +45,8 @@ from .slug import slugify
 from .writer import commit_staging, discard_staging, prepare_staging
 
 log = get_plugin_logger(__name__)
+
+DOCS_PAGES = ".mkdocs-pages"  # serve: where MkDocs builds (and cleans), inside the served folder
 
 
 class TermConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -97,6 +107,78 @@ def missing_docs_pages(core: RegistryConfig, page_urls: set[str]) -> list[str]:
     ]
 
 
+def files_below(root: Path) -> dict[str, str]:
+    """Site-relative POSIX path -> absolute path of every file below ``root``."""
+    found: dict[str, str] = {}
+    if not root.is_dir():
+        return found
+    folders = [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((prefix + entry.name + "/", entry.path))
+                else:
+                    found[prefix + entry.name] = entry.path
+    return found
+
+
+def inode(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_ino
+    except OSError:
+        return None
+
+
+def link_over(source: str, target: Path) -> int:
+    """Hard-link ``source`` at ``target`` (replacing what is there); the inode now at ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.link(source, target)
+    return os.lstat(target).st_ino
+
+
+@dataclass
+class DocsMirror:
+    """``mkdocs serve``: MkDocs' output, hard-linked into the served folder the registry is rendered into.
+
+    The served folder then keeps the registry's files from one rebuild to the
+    next (MkDocs cleans only its own folder), and it has what a build would
+    publish: where a registry output and a MkDocs file share a path, the
+    registry's file wins, as in a build where it is written last.
+    """
+
+    linked: dict[str, int] = field(default_factory=dict)  # site-relative path -> inode of the link made
+    held_back: dict[str, str] = field(default_factory=dict)  # MkDocs files not linked: the registry's were there
+
+    def ours(self, relative: str, served: Path) -> bool:
+        """Whether ``served/relative`` is still the link this mirror made (not a registry output)."""
+        found = inode(served / relative)
+        return found is not None and self.linked.get(relative) == found
+
+    def sync(self, pages: Path, served: Path) -> None:
+        """Before the registry: link MkDocs' new output, unlink what it no longer writes."""
+        current = files_below(pages)
+        for relative in self.linked.keys() - current.keys():
+            if self.ours(relative, served):
+                (served / relative).unlink()
+        linked, held_back = {}, {}
+        for relative, source in current.items():
+            if self.ours(relative, served) or inode(served / relative) is None:
+                linked[relative] = link_over(source, served / relative)
+            else:
+                held_back[relative] = source
+        self.linked, self.held_back = linked, held_back
+
+    def fill(self, served: Path) -> None:
+        """After the registry: link the MkDocs files held back where the registry no longer publishes a file."""
+        for relative, source in self.held_back.items():
+            if inode(served / relative) is None:
+                self.linked[relative] = link_over(source, served / relative)
+        self.held_back = {}
+
+
 class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyped-call]
     """Adds the registry (records, listings, home, 404, assets, schema ...) to a MkDocs build."""
 
@@ -107,6 +189,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.staging: Path | None = None  # where this build writes, when atomic
         self.progress: Progress | None = None  # set by ``site-builder build`` on a terminal
         self.report: BuildReport | None = None
+        self.docs = DocsMirror()  # serve only
+        self.search = BackgroundIndex()  # serve only
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
 
@@ -122,12 +206,18 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.report = None
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
-        if self.command != "serve":
-            self.staging = prepare_staging(self.site_dir)
-            config.site_dir = str(self.staging)
-            if config.strict:
-                logging.getLogger("mkdocs").addHandler(self._warnings)
+        if self.command == "serve":
+            config.site_dir = str(self.site_dir / DOCS_PAGES)
+            return config
+        self.staging = prepare_staging(self.site_dir)
+        config.site_dir = str(self.staging)
+        if config.strict:
+            logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
+
+    def on_pre_build(self, *, config: Any) -> None:
+        """Nothing of a previous rebuild may still write into the served folder (its search index, in serve)."""
+        self.search.cancel()
 
     def on_files(self, files: Any, *, config: Any) -> Any:
         assert self.core is not None
@@ -147,9 +237,11 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
     @event_priority(-100)  # last, after any other plugin's output, so the finalizers see the whole site
     def on_post_build(self, *, config: Any) -> None:
         assert self.core is not None and self.site_dir is not None
-        out_dir = Path(config.site_dir)
+        if self.command == "serve":
+            self._serve_build(Path(config.site_dir))
+            return
         try:
-            self.report = render_registry(self.core, out_dir, self.progress)
+            self.report = render_registry(self.core, Path(config.site_dir), self.progress)
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
         if self.staging is None:
@@ -161,6 +253,17 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.staging = None
         config.site_dir = str(self.site_dir)
 
+    def _serve_build(self, pages: Path) -> None:
+        """Render the registry in place into the served folder, beside MkDocs' pages linked from ``pages``."""
+        assert self.core is not None and self.site_dir is not None
+        self.docs.sync(pages, self.site_dir)
+        try:
+            with indexing_in_background(self.search):
+                self.report = render_registry(self.core, self.site_dir, self.progress)
+        except ProblemsFound as problems:
+            raise PluginError(str(problems)) from None
+        self.docs.fill(self.site_dir)
+
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self._warnings)
         if self.staging is not None:
@@ -168,6 +271,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             self.staging = None
 
     def on_shutdown(self) -> None:
+        self.search.cancel()
         self.on_build_error(error=Exception("shutdown"))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
