@@ -99,7 +99,7 @@ def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *
     return row(name, result, f"{report['written_files']:,}", size, hugo), report
 
 
-def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]:
+def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: bool = False) -> list[str]:
     root = WORK / f"registry-{count}"
     records = synthetic.generate(root, count)
     lines = [
@@ -129,6 +129,9 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool) -> list[str]
         "site_builder cold, registry pages only", root, count, repeat, hugo, "--pages-only", "--no-cache"
     )
     lines.append(pages)
+    if cold_only:
+        lines.append(f"\nCold stages (s): {stages}")
+        return lines
     clean(root)
     ours(root)  # the complete registry again, with its cache, for the rebuild rows
     noop, report = ours(root)
@@ -207,13 +210,14 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
     parser.add_argument("--complete", action="store_true", help="also build the complete site with site-builder build")
     parser.add_argument("--profile", action="store_true", help="profile a cold 10k build (one process) and stop")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold rows (Hugo, registry, pages only)")
     args = parser.parse_args()
     if args.profile:
         profile(10000 if args.records == [1000, 10000] else args.records[0])
         return
     print(f"Machine: {machine()}")
     for count in args.records:
-        print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete)), flush=True)
+        print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete, args.cold_only)), flush=True)
 
 
 if __name__ == "__main__":
