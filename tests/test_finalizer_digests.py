@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from benchmarks import synthetic
 from site_builder.build import build_site
 from site_builder.config import RegistryConfig, read_config
 from site_builder.discovery import filedigests
-from site_builder.discovery.filedigests import MEMO_FILE, DigestMemo, found, read_memo, write_memo
+from site_builder.discovery.filedigests import MEMO_FILE, DigestMemo, found, read_memo, settled_before, write_memo
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +23,8 @@ def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files written before the memo is opened count as settled (a small site is built in well under 2 s)."""
-    monkeypatch.setattr(filedigests, "SETTLED_NS", 0)
+    """Every file written before the memo is opened counts as settled, even in the file system's last tick."""
+    monkeypatch.setattr(filedigests, "settled_before", lambda folder: time.time_ns() + 1)
 
 
 @pytest.fixture
@@ -138,16 +139,25 @@ def test_a_remembered_digest_is_used_only_for_the_exact_size_mtime_and_inode(tmp
     assert again.hashed == 1
 
 
-def test_a_file_modified_moments_before_the_memo_was_opened_is_not_remembered(tmp_path: Path) -> None:
-    """Within one timestamp tick a rewrite in place keeps the mtime: such a digest is not trusted next time."""
+def test_a_file_modified_in_the_timestamp_tick_the_memo_was_opened_in_is_not_remembered(tmp_path: Path) -> None:
+    """Within one tick a rewrite in place keeps the mtime: such a digest is not trusted next time."""
+    clock = settled_before(tmp_path)
     old, new = tmp_path / "old.html", tmp_path / "new.html"
     old.write_bytes(b"old")
-    os.utime(old, ns=(1_000_000_000, 1_000_000_000))
     new.write_bytes(b"new")
-    memo = DigestMemo(tmp_path / "memo", {})
+    os.utime(old, ns=(clock - 1, clock - 1))
+    os.utime(new, ns=(clock, clock))
+    memo = DigestMemo(tmp_path / "memo", {}, clock)
     memo.sha256([found("old.html", str(old)), found("new.html", str(new))])
     memo.save()
     assert [key.split("\0")[0] for key in read_memo(tmp_path / "memo")] == ["old.html"]
+
+
+def test_the_settling_clock_is_the_file_systems_and_leaves_no_probe_behind(tmp_path: Path) -> None:
+    written = tmp_path / "page.html"
+    written.write_bytes(b"page")
+    assert written.stat().st_mtime_ns <= settled_before(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
 
 
 def test_a_memo_round_trips_through_its_file(tmp_path: Path) -> None:

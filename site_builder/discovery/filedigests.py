@@ -10,9 +10,10 @@ A remembered digest is used only for the same path with exactly the same
 size, mtime (ns) and inode; a memo that is missing, truncated, corrupt or of
 another format is ignored.  A file rewritten in place within one timestamp
 tick of being hashed would keep its mtime, so a digest is remembered only for
-a file whose mtime was at least :data:`SETTLED_NS` old when the memo was
-opened (git's "racily clean" rule).  With ``use_cache`` off nothing is read or
-written.  The memo file is plain data (no pickle): a magic line, a BLAKE2b
+a file whose mtime is older than the file system's own clock when the memo
+was opened, read from a probe file created in the output folder (git's
+"racily clean" rule, whatever the file system's timestamp granularity).  With
+``use_cache`` off nothing is read or written.  The memo file is plain data (no pickle): a magic line, a BLAKE2b
 checksum of the payload, the entry count, then the hex digests and the keys.
 """
 
@@ -31,7 +32,7 @@ MAGIC = b"site-builder file digests 2\n"
 CHECK_SIZE = 16
 HEX_SIZE = 64
 SEPARATOR = "\0\0"  # between entries; the fields of an entry's key are separated by one NUL
-SETTLED_NS = 2_000_000_000  # coarser than the timestamp tick of any file system a site is built on
+SETTLED_NS = 2_000_000_000  # without a probe: coarser than the timestamp tick of any file system
 
 # A file as found: (key, absolute path, size, mtime in ns, inode); the key is its site-relative path.
 Found = tuple[str, str, int, int, int]
@@ -46,6 +47,21 @@ def found(key: str, path: str) -> Found:
     """``path`` as found now (stat follows symlinks, as reading it does)."""
     stat = os.stat(path)
     return (key, path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def settled_before(folder: Path) -> int:
+    """The file system's "now" in ``folder`` (the mtime of a new probe file): older files are settled."""
+    probe = folder / f".digest-clock-{os.getpid()}"
+    try:
+        probe.unlink(missing_ok=True)
+        handle = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:  # a folder we cannot write a probe into: assume the coarsest clock
+        return time.time_ns() - SETTLED_NS
+    try:
+        return os.fstat(handle).st_mtime_ns
+    finally:
+        os.close(handle)
+        probe.unlink(missing_ok=True)
 
 
 def memo_path(config: RegistryConfig) -> Path | None:
@@ -120,9 +136,10 @@ class DigestMemo:
     hashed: int = 0  # files read this build (for tests and profiles)
 
     @classmethod
-    def open(cls, config: RegistryConfig) -> DigestMemo:
+    def open(cls, config: RegistryConfig, out_dir: Path) -> DigestMemo:
+        """The memo for a build whose files are in ``out_dir``."""
         path = memo_path(config)
-        return cls(path, read_memo(path))
+        return cls(path, read_memo(path), settled_before(out_dir))
 
     def sha256(self, files: list[Found]) -> list[str]:
         """The SHA-256 (hex) of each file, read only when its identity is not remembered."""
@@ -153,7 +170,7 @@ class BuildDigests:
     config: RegistryConfig
     opened: list[DigestMemo] = field(default_factory=list)
 
-    def memo(self) -> DigestMemo:
+    def memo(self, out_dir: Path) -> DigestMemo:
         if not self.opened:
-            self.opened.append(DigestMemo.open(self.config))
+            self.opened.append(DigestMemo.open(self.config, out_dir))
         return self.opened[0]

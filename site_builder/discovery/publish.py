@@ -25,13 +25,14 @@ def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
     """
     config = renderer.config
     found = discovery_for(renderer)
-    dates, memo = found.dates, found.files.memo()
+    dates, memo = found.dates, found.files.memo(out_dir)
     remove_sitemaps(out_dir)
-    current = digests(out_dir, memo)
-    sitemap = sitemap_pages(config, library, carry_forward(current, dates.previous, dates.build_date))
+    entries = carry_forward(digests(out_dir, memo), dates.previous, dates.build_date)
+    sitemap = sitemap_pages(config, library, entries)
+    written = {}
     for name, content in sitemap:
         replace_file(out_dir / name, content)
-        current[url_for_file(name)] = hashlib.sha256(content).hexdigest()
-    entries = carry_forward(current, dates.previous, dates.build_date)
+        written[url_for_file(name)] = hashlib.sha256(content).hexdigest()
+    entries.update(carry_forward(written, dates.previous, dates.build_date))  # each URL's entry is its own
     replace_file(out_dir / MANIFEST_FILE, manifest_json(entries, config.site_url))
     memo.save()

@@ -220,7 +220,7 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     if state is None and deferred is None:  # no cache: nothing to compare with
         run_pagefind(executable, out_dir)
         return
-    key = bundle_key(executable, out_dir, discovery_for(renderer).files.memo())
+    key = bundle_key(executable, out_dir, discovery_for(renderer).files.memo(out_dir))
     bundle = out_dir / BUNDLE
     if state is not None and reuse_bundle(read_state(state), key, config.site_dir / BUNDLE, bundle):
         return
