@@ -38,11 +38,6 @@ class RecordSummary:
     aliases: tuple[str, ...] = ()
     last_corrected: date | None = None  # date of the latest correction entry (feeds, data files)
 
-    def __hash__(self) -> int:
-        """By id alone (unique in a library): cheap, for the renderer's per-build caches keyed by summary.
-        Equality still compares every field."""
-        return hash(self.id)
-
     @property
     def url(self) -> str:
         """Site-relative URL of the record page (permanent)."""
