@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from benchmarks import synthetic
 from site_builder.build import build_site, render_registry
 from site_builder.config import RegistryConfig, read_config
 from site_builder.discovery import search
+from site_builder.discovery.background import BackgroundIndex, IndexJob
 from site_builder.discovery.filedigests import DigestMemo
 from site_builder.discovery.search import STATE_FILE, bundle_key
 
@@ -182,4 +183,20 @@ def test_the_bundle_key_follows_the_pagefind_binary_its_settings_and_the_record_
     assert key_for(site, binary, tmp_path) != first
     shutil.rmtree(page.parent)
     assert key_for(site, binary, tmp_path) != first
-    assert os.path.isdir(site / "records")
+
+
+def test_a_background_run_that_fails_keeps_the_previous_bundle_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    staging = tmp_path / ".pagefind-next"
+    done: list[bool] = []
+    index = BackgroundIndex()
+    command = [sys.executable, "-c", "import sys; sys.exit('Error: no pages')"]
+    index.submit(IndexJob(command, staging, bundle, lambda: done.append(True)))
+    assert index.wait(30)
+    assert (bundle / "pagefind-entry.json").read_text(encoding="utf-8") == "{}"
+    assert not staging.exists() and done == []
+    assert "Pagefind failed" in caplog.text and "no pages" in caplog.text
