@@ -226,26 +226,52 @@ def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView
     )
 
 
-class Pagination:
-    """The numbered page links of one listing, rendered once per depth of the pages that show them.
+# Page links either side of the current page; the first and last pages are always linked.
+PAGE_WINDOW = 2
 
-    Each of a listing's P pages shows all P links, P² in all: a page's links are the shared ones
-    with its own swapped for the current-page form, joined in one go.
+
+def shown_pages(number: int, count: int, window: int = PAGE_WINDOW) -> list[int | None]:
+    """The page numbers page ``number`` of ``count`` links to: the first, the last and ``window`` either side.
+
+    ``None`` stands for a run of pages left out; a run of one page is shown instead.  A page links to at
+    most ``2 * window + 5`` others however long the listing, so pagination stays small at 100k records.
     """
+    keep = sorted({1, count, *range(max(1, number - window), min(count, number + window) + 1)})
+    shown: list[int | None] = []
+    previous = 0
+    for page in keep:
+        if page - previous == 2:
+            shown.append(previous + 1)
+        elif page - previous > 2:
+            shown.append(None)
+        shown.append(page)
+        previous = page
+    return shown
 
-    def __init__(self, page_link: Macro, page_urls: Sequence[str]) -> None:
+
+class Pagination:
+    """The numbered page links of one listing (:func:`shown_pages`), each rendered once per page depth."""
+
+    def __init__(self, page_link: Macro, page_gap: Macro, page_urls: Sequence[str]) -> None:
         self.page_link = page_link
+        self.page_gap = page_gap
         self.page_urls = page_urls
-        self.plain: dict[str, list[Markup]] = {}  # base_url -> every link, none marked current
+        self.plain: dict[tuple[str, int], Markup] = {}  # (base_url, page) -> its link, not marked current
 
     def links(self, number: int, base_url: str) -> Markup:
         """The links on page ``number`` (at ``base_url``), one per line, its own marked current."""
-        plain = self.plain.get(base_url)
-        if plain is None:
-            urls = enumerate(self.page_urls, start=1)
-            plain = self.plain[base_url] = [self.page_link(base_url, url, n, False) for n, url in urls]
-        current = self.page_link(base_url, self.page_urls[number - 1], number, True)
-        return Markup("\n".join([*plain[: number - 1], current, *plain[number:]]))
+        shown = shown_pages(number, len(self.page_urls))
+        return Markup("\n".join(self._link(base_url, page, number) for page in shown))
+
+    def _link(self, base_url: str, page: int | None, current: int) -> Markup:
+        if page is None:
+            return self.page_gap()
+        if page == current:
+            return self.page_link(base_url, self.page_urls[page - 1], page, True)
+        link = self.plain.get((base_url, page))
+        if link is None:
+            link = self.plain[base_url, page] = self.page_link(base_url, self.page_urls[page - 1], page, False)
+        return link
 
 
 class Renderer:
@@ -262,6 +288,7 @@ class Renderer:
         self.md = markdown_renderer()
         self.record_row = Macro(self.env, "render_record_row")
         self.page_link = Macro(self.env, "render_page_link")
+        self.page_gap = Macro(self.env, "render_page_gap")
 
     def page(self, template: str, url: str, **context: Any) -> Page:
         html = self.env.get_template(template).render(
@@ -299,7 +326,7 @@ class Renderer:
         size = self.config.page_size
         pages = listing.pages(size)
         page_urls = [listing.page_url(n) for n in range(1, len(pages) + 1)]
-        pagination = Pagination(self.page_link, page_urls)
+        pagination = Pagination(self.page_link, self.page_gap, page_urls)
         for number, (url, records) in enumerate(zip(page_urls, pages, strict=True), start=1):
             base_url = base_url_for(url)
             yield self.page(

@@ -109,6 +109,23 @@ def test_page_size_two_with_five_records_gives_three_linked_pages(tmp_path: Path
     assert not page(site, "tiers/doi-grade/page/3/").xpath("//a[@rel='next']")
 
 
+def pagination_numbers(site: Path, url: str) -> list[str]:
+    """What a listing page's pagination shows between Previous and Next: page numbers and gaps."""
+    items = page(site, url).xpath("//nav[contains(@class, 'pagination')]//li")[1:-1]
+    return [" ".join(item.text_content().split()) for item in items]
+
+
+def test_a_long_listing_links_the_first_and_last_pages_and_those_near_the_current_one(tmp_path: Path) -> None:
+    many = [make_record(f"r{n:02d}", title=f"Record {n:02d}", tier={"name": "Watchlist"}) for n in range(12)]
+    site = build(tmp_path, many, page_size=1)
+    assert pagination_numbers(site, "tiers/watchlist/page/6/") == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert pagination_numbers(site, "tiers/watchlist/") == ["1", "2", "3", "…", "12"]
+    assert pagination_numbers(site, "tiers/watchlist/page/4/") == ["1", "2", "3", "4", "5", "6", "…", "12"]
+    assert pagination_numbers(site, "tiers/watchlist/page/12/") == ["1", "…", "10", "11", "12"]
+    current = page(site, "tiers/watchlist/page/6/").xpath("//nav[contains(@class, 'pagination')]//a[@aria-current]")
+    assert [a.text_content() for a in current] == ["6"]
+
+
 def test_a_single_page_listing_has_no_pagination(roomy_site: Path) -> None:
     assert not page(roomy_site, "tiers/watchlist/").xpath("//nav[contains(@class, 'pagination')]")
 
