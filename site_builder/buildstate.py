@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .cache import cache_file, digest_bytes, environment_key
@@ -94,7 +94,7 @@ def write_state(config: RegistryConfig, state: BuildState) -> None:
     """Write the state atomically (a temporary file renamed over the old one)."""
     path = state_file(config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = marshal.dumps(astuple(state))
+    payload = marshal.dumps(tuple(getattr(state, f.name) for f in fields(state)))  # not astuple: it deep-copies
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(MAGIC + digest_bytes(payload) + payload)
     os.replace(temporary, path)
