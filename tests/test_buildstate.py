@@ -6,21 +6,19 @@ import os
 from pathlib import Path
 
 import pytest
+from generated_project import config, fix_build_date, generated_project, tree
 
-from benchmarks import synthetic
 from site_builder import buildstate
 from site_builder.build import build_site
 from site_builder.buildstate import nothing_changed, read_state, state_file, trusted_digest
-from site_builder.config import RegistryConfig, read_config
 
-DAY = "1781049600"  # SOURCE_DATE_EPOCH of 2026-06-10
-TODAY = "2026-06-10"
+TODAY = "2026-06-10"  # generated_project.BUILD_DAY
 MANIFEST = "manifest.json"
 
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY)
+    fix_build_date(monkeypatch)
 
 
 @pytest.fixture
@@ -31,16 +29,7 @@ def no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    synthetic.generate(tmp_path / "project", 12)
-    return tmp_path / "project"
-
-
-def config(root: Path, **overrides: object) -> RegistryConfig:
-    return read_config(root / "mkdocs.yml", **overrides)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return generated_project(tmp_path, 12)
 
 
 def a_record(root: Path) -> Path:

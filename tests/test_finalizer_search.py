@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated_project import config, fix_build_date, generated_project
 
-from benchmarks import synthetic
 from site_builder.build import build_site, render_registry
-from site_builder.config import RegistryConfig, read_config
 from site_builder.discovery import search
 from site_builder.discovery.background import BackgroundIndex, IndexJob
 from site_builder.discovery.filedigests import DigestMemo
@@ -21,13 +20,12 @@ from site_builder.discovery.search import STATE_FILE, bundle_key
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+    fix_build_date(monkeypatch)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    synthetic.generate(tmp_path / "project", 12)
-    return tmp_path / "project"
+    return generated_project(tmp_path, 12)
 
 
 @pytest.fixture
@@ -42,10 +40,6 @@ def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
     monkeypatch.setattr(search.subprocess, "run", recording)
     return runs
-
-
-def config(root: Path, **overrides: object) -> RegistryConfig:
-    return read_config(root / "mkdocs.yml", **overrides)
 
 
 def bundle(site: Path) -> dict[str, tuple[int, bytes]]:

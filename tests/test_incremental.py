@@ -5,43 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from generated_project import cold_tree, config, fix_build_date, generated_project, tree
 
-from benchmarks import synthetic
 from site_builder.build import build_site
 from site_builder.cache import cache_file
-from site_builder.config import RegistryConfig, read_config
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file's bytes, the search index included (it is reproducible)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+    fix_build_date(monkeypatch)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    synthetic.generate(tmp_path / "project", 24)
-    return tmp_path / "project"
-
-
-def config(root: Path, **overrides: object) -> RegistryConfig:
-    return read_config(root / "mkdocs.yml", **overrides)
+    return generated_project(tmp_path, 24)
 
 
 def edit_title(root: Path) -> Path:
     record = sorted((root / "records").glob("*.md"))[5]
     record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     return record
-
-
-def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    cold = config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False)
-    build_site(cold)
-    return tree(tmp_path / "cold-site")
 
 
 def test_a_record_edit_rerenders_that_record_only_and_matches_a_cold_build(project: Path, tmp_path: Path) -> None:

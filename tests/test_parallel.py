@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_incremental import tree
+from generated_project import fix_build_date, generated_project, tree
 
-from benchmarks import synthetic
 from site_builder import parallel
 from site_builder.build import build_site
 from site_builder.config import read_config
@@ -16,14 +15,13 @@ from site_builder.problems import ProblemsFound
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+    fix_build_date(monkeypatch)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    synthetic.generate(tmp_path / "project", 120)
-    return tmp_path / "project"
+    return generated_project(tmp_path, 120)
 
 
 def test_two_workers_publish_the_same_bytes_as_one(project: Path, tmp_path: Path) -> None:

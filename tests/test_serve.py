@@ -132,6 +132,18 @@ def served_tree(served: Path) -> dict[str, bytes]:
     }
 
 
+def fresh_serve_tree(project: Path, served: Path) -> dict[str, bytes]:
+    """What a first serve build of ``project`` into ``served`` publishes, without the cache."""
+    shutil.rmtree(project / ".cache")
+    fresh = Serve(project, served)
+    try:
+        fresh.build()
+        fresh.settle()
+    finally:
+        fresh.stop()
+    return served_tree(served)
+
+
 def edit_title(project: Path, index: int = 5, prefix: str = "Edited ") -> str:
     record = sorted((project / "records").glob("*.md"))[index]
     text = record.read_text(encoding="utf-8")
@@ -214,14 +226,7 @@ def test_a_serve_rebuild_publishes_what_a_first_serve_build_of_the_same_files_do
     rebuilt = served_tree(serve.served)
     assert "later/index.html" in rebuilt and "extra/index.html" not in rebuilt
     assert "sitemap.xml.gz" not in rebuilt  # MkDocs writes it, the registry's sitemap replaces it, as in a build
-    shutil.rmtree(project / ".cache")
-    fresh = Serve(project, tmp_path / "fresh")
-    try:
-        fresh.build()
-        fresh.settle()
-    finally:
-        fresh.stop()
-    assert rebuilt == served_tree(tmp_path / "fresh")
+    assert rebuilt == fresh_serve_tree(project, tmp_path / "fresh")
 
 
 def test_serve_does_not_wait_for_pagefind_and_keeps_the_previous_index_until_the_new_one_is_complete(
@@ -263,15 +268,9 @@ def test_a_newer_serve_rebuild_cancels_the_index_run_of_the_older_one(
     serve.settle()
     assert len((gate / "started").read_text().split()) == 3
     index = served_tree(serve.served)
-    shutil.rmtree(project / ".cache")
-    fresh = Serve(project, tmp_path / "fresh")
-    try:
-        fresh.build()
-        fresh.settle()
-    finally:
-        fresh.stop()
+    fresh = fresh_serve_tree(project, tmp_path / "fresh")
     assert {k: v for k, v in index.items() if k.startswith("pagefind/")} == {
-        k: v for k, v in served_tree(tmp_path / "fresh").items() if k.startswith("pagefind/")
+        k: v for k, v in fresh.items() if k.startswith("pagefind/")
     }
 
 

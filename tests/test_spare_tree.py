@@ -5,29 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from generated_project import cold_tree, config, fix_build_date, generated_project, tree
 
-from benchmarks import synthetic
 from site_builder.build import build_site, spare_tree
-from site_builder.config import RegistryConfig, read_config
 
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")
+    fix_build_date(monkeypatch)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    synthetic.generate(tmp_path / "project", 12)
-    return tmp_path / "project"
-
-
-def config(root: Path, **overrides: object) -> RegistryConfig:
-    return read_config(root / "mkdocs.yml", **overrides)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return generated_project(tmp_path, 12)
 
 
 def records(root: Path) -> list[Path]:
@@ -37,11 +27,6 @@ def records(root: Path) -> list[Path]:
 def edit_title(record: Path, word: str) -> None:
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("\ntitle: ", f"\ntitle: {word} ", 1), encoding="utf-8")
-
-
-def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    build_site(config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False))
-    return tree(tmp_path / "cold-site")
 
 
 def test_the_replaced_site_is_kept_as_the_spare_tree(project: Path) -> None:
