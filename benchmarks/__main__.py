@@ -6,7 +6,8 @@ cold (median of --repeat runs, cache and site removed), no-op rebuild,
 one-record edit (a title: its page, listings and home change; measured after
 one earlier rebuild, as in a maintainer's session, so that the spare tree the
 first rebuild leaves exists), one-template
-edit (record.html: every record page changes); and the same registry built
+edit (record.html: every record page changes), the rebuild ``mkdocs serve``
+runs after a one-record edit (benchmarks.serve_once); and the same registry built
 by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
 RSS is the largest sum over the whole process tree (sampled every 10 ms).
 """
@@ -99,6 +100,18 @@ def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *
     return row(name, result, f"{report['written_files']:,}", size, hugo), report
 
 
+def serve_row(root: Path) -> str:
+    """``mkdocs serve``'s rebuild after a one-record edit (benchmarks.serve_once); peak RSS of the whole session."""
+    session = run([sys.executable, "-m", "benchmarks.serve_once", str(root)], cwd=Path.cwd())
+    if session.returncode:
+        return "| mkdocs serve rebuild after a one-record edit | failed: see above | | | | |"
+    found = json.loads(session.stdout.strip().splitlines()[-1])
+    rebuild = Run(found["rebuild"], session.peak_rss, session.stdout, 0)
+    return row(
+        "mkdocs serve rebuild after a one-record edit", rebuild, "", f"search index ready {found['search_ready']:.1f} s"
+    )
+
+
 def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: bool = False) -> list[str]:
     root = WORK / f"registry-{count}"
     records = synthetic.generate(root, count)
@@ -162,6 +175,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     lines.append(
         row("one-template edit", tedit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.1f} MB")
     )
+    lines.append(serve_row(root))
     if complete:
         clean(root)
         command = [

@@ -27,5 +27,6 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         "no-op rebuild",
         "one-record edit",
         "one-template edit",
+        "mkdocs serve rebuild after a one-record edit",
     ]
     assert "One-record edit stages (s): scan" in done.stdout
