@@ -8,11 +8,18 @@ from typing import Any
 
 import pytest
 import yaml
+from generated_project import BUILD_DAY
 
 from site_builder.config import RegistryConfig, read_config
 from site_builder.model import BODY_SECTIONS, Record
 from site_builder.recordtext import front_matter, record_text
 from site_builder.scaffold import scaffold_record
+
+
+@pytest.fixture
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build of the test has the same build date (SOURCE_DATE_EPOCH)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from benchmarks import synthetic
 from site_builder.build import build_site
 from site_builder.config import RegistryConfig, read_config
 
 BUILD_DAY = "1781049600"  # SOURCE_DATE_EPOCH of 2026-06-10: every build of a test has the same build date
-
-
-def fix_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
 
 
 def generated_project(tmp_path: Path, count: int) -> Path:

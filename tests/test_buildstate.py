@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from generated_project import config, fix_build_date, generated_project, tree
+from generated_project import config, generated_project, tree
 
 from site_builder import buildstate
 from site_builder.build import build_site
@@ -16,9 +16,7 @@ TODAY = "2026-06-10"  # generated_project.BUILD_DAY
 MANIFEST = "manifest.json"
 
 
-@pytest.fixture(autouse=True)
-def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    fix_build_date(monkeypatch)
+pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
 
 @pytest.fixture

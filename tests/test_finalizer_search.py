@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated_project import config, fix_build_date, generated_project
+from generated_project import config, generated_project
 
 from site_builder.build import build_site, render_registry
 from site_builder.discovery import search
@@ -17,10 +17,7 @@ from site_builder.discovery.background import BackgroundIndex, IndexJob
 from site_builder.discovery.filedigests import DigestMemo
 from site_builder.discovery.search import STATE_FILE, bundle_key
 
-
-@pytest.fixture(autouse=True)
-def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    fix_build_date(monkeypatch)
+pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generated_project import fix_build_date, generated_project, tree
+from generated_project import BUILD_DAY, generated_project, tree
 
 from site_builder import parallel
 from site_builder.build import build_site
@@ -15,7 +15,7 @@ from site_builder.problems import ProblemsFound
 
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    fix_build_date(monkeypatch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
 
 

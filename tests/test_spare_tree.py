@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generated_project import cold_tree, config, fix_build_date, generated_project, tree
+from generated_project import cold_tree, config, generated_project, tree
 
 from site_builder.build import build_site, spare_tree
 
-
-@pytest.fixture(autouse=True)
-def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    fix_build_date(monkeypatch)
+pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
 
 @pytest.fixture
