@@ -6,7 +6,7 @@ depends on: the code (``__version__`` and a digest of the package source),
 the templates, the configuration and the library versions.  Any change of
 the environment invalidates every rendered output (simplest-correct).
 
-The cache is one pickle in ``cache_dir``, written atomically, prefixed by a
+The cache is one pickle in ``cache_dir`` (per output folder), written atomically, prefixed by a
 magic line and a digest of its payload: a cache that is missing, truncated,
 corrupt, from another version or for another environment is ignored (the
 build is cold), never trusted.  An output file is reused only when the file
@@ -116,8 +116,15 @@ def environment_key(config: RegistryConfig, *extra: bytes) -> bytes:
 
 
 def cache_file(config: RegistryConfig) -> Path:
+    """The cache of builds into ``config.site_dir``: one folder per output folder, under ``cache_dir``.
+
+    ``mkdocs serve`` builds into a temporary folder and ``site-builder build`` into
+    ``site/``; each keeps its own cache, so a preview session does not make the
+    next ``make site`` start cold.
+    """
     folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
-    return folder / CACHE_FILE
+    site = digest_bytes(os.fsencode(config.site_dir.resolve())).hex()[:16]
+    return folder / "sites" / site / CACHE_FILE
 
 
 def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:

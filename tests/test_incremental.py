@@ -87,3 +87,11 @@ def test_reused_files_are_never_written_through_into_the_previous_site(project: 
     edit_title(project)
     build_site(config(project))
     assert old_page.read_bytes() == kept or "Edited" in old_page.read_text(encoding="utf-8")
+
+
+def test_a_build_into_another_folder_leaves_this_folders_cache_alone(project: Path, tmp_path: Path) -> None:
+    """mkdocs serve builds into a temporary folder: the next make site must still be incremental."""
+    build_site(config(project))
+    build_site(config(project, site_dir=str(tmp_path / "served")))
+    report = build_site(config(project))
+    assert (report.rendered_records, report.written_files) == (0, 0)
