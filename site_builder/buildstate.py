@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .cache import cache_file, digest_bytes, environment_key
+from .cache import cache_file, digest_bytes, environment_key, sealed, unsealed, write_atomically
 from .config import RegistryConfig
 
 STATE_FILE = "build-state.marshal"
@@ -77,12 +77,10 @@ def state_file(config: RegistryConfig) -> Path:
 def read_state(config: RegistryConfig) -> BuildState | None:
     """The state the last successful build left, or None when there is none to trust."""
     try:
-        data = state_file(config).read_bytes()
+        payload = unsealed(MAGIC, state_file(config).read_bytes())
     except OSError:
         return None
-    header = len(MAGIC) + 16
-    payload = data[header:]
-    if not data.startswith(MAGIC) or digest_bytes(payload) != data[len(MAGIC) : header]:
+    if payload is None:
         return None
     try:
         return BuildState(*marshal.loads(payload))
@@ -91,13 +89,8 @@ def read_state(config: RegistryConfig) -> BuildState | None:
 
 
 def write_state(config: RegistryConfig, state: BuildState) -> None:
-    """Write the state atomically (a temporary file renamed over the old one)."""
-    path = state_file(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = marshal.dumps(tuple(getattr(state, f.name) for f in fields(state)))  # not astuple: it deep-copies
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(MAGIC + digest_bytes(payload) + payload)
-    os.replace(temporary, path)
+    write_atomically(state_file(config), sealed(MAGIC, payload))
 
 
 def records_listing(records_dir: Path) -> tuple[bytes, bool]:

@@ -115,6 +115,11 @@ def environment_key(config: RegistryConfig, *extra: bytes) -> bytes:
     return digest_bytes(code_digest(), tree_digest(config.templates_dir), settings, *extra)
 
 
+def cache_folder(config: RegistryConfig) -> Path:
+    """The ``cache_dir`` setting as a path (relative to the project when not absolute)."""
+    return config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
+
+
 def cache_file(config: RegistryConfig) -> Path:
     """The cache of builds into ``config.site_dir``: one folder per output folder, under ``cache_dir``.
 
@@ -122,22 +127,39 @@ def cache_file(config: RegistryConfig) -> Path:
     ``site/``; each keeps its own cache, so a preview session does not make the
     next ``make site`` start cold.
     """
-    folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
     site = digest_bytes(os.fsencode(config.site_dir.resolve())).hex()[:16]
-    return folder / "sites" / site / CACHE_FILE
+    return cache_folder(config) / "sites" / site / CACHE_FILE
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file of the cache folder whole or not at all (a temporary file renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def sealed(magic: bytes, payload: bytes) -> bytes:
+    """``payload`` behind a magic line and its digest, so that a damaged or foreign file is recognised."""
+    return magic + digest_bytes(payload) + payload
+
+
+def unsealed(magic: bytes, data: bytes) -> bytes | None:
+    """The payload of :func:`sealed` data; None unless the magic line and the digest are intact."""
+    header = len(magic) + 16
+    payload = data[header:]
+    if not data.startswith(magic) or len(data) < header or digest_bytes(payload) != data[len(magic) : header]:
+        return None
+    return payload
 
 
 def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
     """The cache of the last build in this environment, or None when there is none we can trust."""
     try:
-        data = cache_file(config).read_bytes()
+        payload = unsealed(MAGIC, cache_file(config).read_bytes())
     except OSError:
         return None
-    header = len(MAGIC) + 16
-    if not data.startswith(MAGIC) or len(data) < header:
-        return None
-    payload = data[header:]
-    if digest_bytes(payload) != data[len(MAGIC) : header]:
+    if payload is None:
         return None
     try:
         found = pickle.loads(payload)
@@ -149,14 +171,7 @@ def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
 
 
 def save_cache(config: RegistryConfig, cache: BuildCache) -> None:
-    """Write the cache atomically (a temporary file renamed over the old one)."""
-    path = cache_file(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(MAGIC + digest_bytes(payload) + payload)
-    os.replace(temporary, path)
+    write_atomically(cache_file(config), sealed(MAGIC, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def discard_cache(config: RegistryConfig) -> None:

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import cache_folder, write_atomically
 from ..config import RegistryConfig
 
 MEMO_FILE = "file-digests.bin"
@@ -68,8 +69,7 @@ def memo_path(config: RegistryConfig) -> Path | None:
     """Where the memo is kept: in the build cache folder; None when the build uses no cache."""
     if not config.use_cache:
         return None
-    folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
-    return folder / MEMO_FILE
+    return cache_folder(config) / MEMO_FILE
 
 
 def _checksum(payload: bytes) -> bytes:
@@ -112,12 +112,7 @@ def read_memo(path: Path | None) -> dict[str, str]:
 
 
 def write_memo(path: Path, entries: dict[str, str]) -> None:
-    """Write the memo atomically (a temporary file renamed over the old one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(encode_memo(entries))
-    os.replace(temporary, path)
+    write_atomically(path, encode_memo(entries))
 
 
 @dataclass

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
 
+from ..cache import cache_folder, write_atomically
 from ..config import RegistryConfig
 from ..library import Library
 from ..problems import Problem, ProblemsFound
@@ -135,8 +136,7 @@ def listing(files: list[Found]) -> str:
 def state_path(config: RegistryConfig) -> Path | None:
     if not config.use_cache:
         return None
-    folder = config.cache_dir if config.cache_dir.is_absolute() else config.project_dir / config.cache_dir
-    return folder / STATE_FILE
+    return cache_folder(config) / STATE_FILE
 
 
 def read_state(path: Path) -> tuple[str, str] | None:
@@ -151,10 +151,7 @@ def read_state(path: Path) -> tuple[str, str] | None:
 
 
 def write_state(path: Path, key: str, bundle: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(f"{STATE_MAGIC}\n{key}\n{listing(bundle_files(bundle))}\n", encoding="ascii")
-    os.replace(temporary, path)
+    write_atomically(path, f"{STATE_MAGIC}\n{key}\n{listing(bundle_files(bundle))}\n".encode("ascii"))
 
 
 def link_bundle(files: list[Found], bundle: Path) -> bool:
