@@ -42,6 +42,7 @@ __all__ = [
     "read_state",
     "records_listing",
     "source_stat",
+    "still",
     "trusted_digest",
     "write_state",
 ]
@@ -93,14 +94,14 @@ def write_state(config: RegistryConfig, state: BuildState) -> None:
     write_atomically(state_file(config), sealed(MAGIC, payload))
 
 
-def records_listing(records_dir: Path) -> tuple[bytes, bool]:
-    """Digest of the records folder's visible entries (names, and which are folders); whether any is a folder."""
+def records_listing(records_dir: Path) -> tuple[bytes, set[str]]:
+    """Digest of the records folder's visible entries (names, and which are folders); the folders' names."""
     try:
         entries = sorted((e.name, e.is_dir()) for e in os.scandir(records_dir) if not e.name.startswith("."))
     except OSError:
-        return b"", False
+        return b"", set()
     text = "\0".join(f"{name}/" if is_dir else name for name, is_dir in entries)
-    return digest_bytes(text.encode("utf-8", "surrogateescape")), any(is_dir for _, is_dir in entries)
+    return digest_bytes(text.encode("utf-8", "surrogateescape")), {name for name, is_dir in entries if is_dir}
 
 
 def trusted_digest(state: BuildState | None, name: str, stat: SourceStat) -> bytes | None:
@@ -115,7 +116,8 @@ def trusted_digest(state: BuildState | None, name: str, stat: SourceStat) -> byt
     return known[1]
 
 
-def _still(path: str, identity: OutputStat | None) -> bool:
+def still(path: str, identity: OutputStat | None) -> bool:
+    """Whether ``path`` has exactly ``identity`` (None: whether it is absent)."""
     try:
         stat = os.stat(path)
     except OSError:
@@ -138,8 +140,8 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
     site = str(config.site_dir.resolve())
     if state is None or state.site != site or state.build_date != build_date:
         return None
-    listing, has_folders = records_listing(config.records_dir)
-    if has_folders or listing != state.listing or state.key != environment_key(config):
+    listing, folders = records_listing(config.records_dir)
+    if folders or listing != state.listing or state.key != environment_key(config):
         return None
     records = str(config.records_dir)
     for name in state.sources:
@@ -150,9 +152,9 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
         if trusted_digest(state, name, stat) is None:
             return None
     manifest = os.path.join(site, manifest_name) if manifest_name else None
-    if manifest is not None and not _still(manifest, state.manifest):
+    if manifest is not None and not still(manifest, state.manifest):
         return None
     prefix = site + os.sep
-    if not all(_still(prefix + path, identity) for path, identity in state.outputs.items()):
+    if not all(still(prefix + path, identity) for path, identity in state.outputs.items()):
         return None
     return state

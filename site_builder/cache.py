@@ -68,6 +68,13 @@ class BuildCache:
     groups: dict[str, GroupEntry] = field(default_factory=dict)
     complete_site: str = ""  # the site_dir a whole-site build committed with exactly these files, if any
 
+    def outputs(self) -> dict[str, FileState]:
+        """Every file the build published, records' and groups': site-relative path -> state."""
+        found = {path: state for entry in self.records.values() for path, state in entry.outputs.items()}
+        for group in self.groups.values():
+            found.update(group.outputs)
+        return found
+
 
 def digest_bytes(*parts: bytes) -> bytes:
     h = hashlib.blake2b(digest_size=16)

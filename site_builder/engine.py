@@ -22,7 +22,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from .buildstate import BuildState, SourceStat, output_stat, read_state, records_listing, source_stat, trusted_digest
+from .buildstate import (
+    BuildState,
+    SourceStat,
+    output_stat,
+    read_state,
+    records_listing,
+    source_stat,
+    still,
+    trusted_digest,
+)
 from .buildstate import write_state as save_state
 from .cache import (
     BuildCache,
@@ -116,10 +125,7 @@ class Engine:
         self.new_cache = BuildCache(self.key)
         files, problems = record_files(config.records_dir)
         self.problems += problems
-        self.listing, _ = records_listing(config.records_dir)
-        folders = set()
-        if config.records_dir.is_dir():
-            folders = {e.name for e in os.scandir(config.records_dir) if e.is_dir()}
+        self.listing, folders = records_listing(config.records_dir)  # folders: of attached files
         self.sources = [Source(p, p.name, p.stem in folders) for p in files]
         for source in self.sources:
             try:
@@ -172,20 +178,15 @@ class Engine:
             return False
         if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
             return False
-        files = [o for e in cache.records.values() for o in e.outputs.items()]
-        files += [o for g in cache.groups.values() for o in g.outputs.items()]
         prefix = site_dir + os.sep
-        return all(_still(prefix + path, state) for path, state in files)
+        return all(still(prefix + path, state[1:]) for path, state in cache.outputs().items())
 
     def unchanged_report(self) -> BuildReport:
         """The report of a no-op rebuild: what the site publishes, nothing written."""
         cache = self.cache
         assert cache is not None
-        states = [s for e in cache.records.values() for s in e.outputs.values()]
-        states += [s for g in cache.groups.values() for s in g.outputs.values()]
-        report = self.report
-        report.records, report.files, report.bytes = len(cache.records), len(states), sum(s[1] for s in states)
-        return report
+        self.report.records = len(cache.records)
+        return _published(self.report, cache)
 
     # -- render -------------------------------------------------------------------------------
     def render(self, out_dir: Path, *, refresh: bool = False) -> BuildReport:
@@ -220,7 +221,7 @@ class Engine:
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
         if writer.refresh:
-            self.stages.run("prune", lambda: writer.prune(self._published()))
+            self.stages.run("prune", lambda: writer.prune(set(self.new_cache.outputs())))
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
@@ -232,11 +233,7 @@ class Engine:
         report.records = len(library.summaries)
         report.written_files += writer.files_written
         report.written_bytes += writer.bytes_written
-        published = [s for e in self.new_cache.records.values() for s in e.outputs.values()]
-        published += [s for g in self.new_cache.groups.values() for s in g.outputs.values()]
-        report.files = len(published)
-        report.bytes = sum(s[1] for s in published)
-        return report
+        return _published(report, self.new_cache)
 
     def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
         config = self.config
@@ -311,19 +308,11 @@ class Engine:
     def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:
         return all(writer.reuse(path, state) is not None for path, state in outputs.items())
 
-    def _published(self) -> set[str]:
-        """Every path this build's outputs are at (the finalizers' files come after)."""
-        paths = {p for e in self.new_cache.records.values() for p in e.outputs}
-        return paths | {p for g in self.new_cache.groups.values() for p in g.outputs}
-
     def _remove_stale(self, writer: SiteWriter) -> None:
         """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
         if self.cache is None:
             return
-        now = self._published()
-        before = {p for e in self.cache.records.values() for p in e.outputs}
-        before |= {p for g in self.cache.groups.values() for p in g.outputs}
-        for path in sorted(before - now):
+        for path in sorted(set(self.cache.outputs()) - set(self.new_cache.outputs())):
             writer.remove(path)
 
     # -- cache --------------------------------------------------------------------------------
@@ -348,16 +337,14 @@ class Engine:
                 state.manifest = output_stat(os.stat(complete_site / MANIFEST_FILE))
             except OSError:
                 state.manifest = None
-        outputs = [o for e in records.values() for o in e.outputs.items()]
-        outputs += [o for g in self.new_cache.groups.values() for o in g.outputs.items()]
-        state.outputs = {path: file_state[1:] for path, file_state in outputs}
-        state.totals = (len(records), len(outputs), sum(file_state[1] for _, file_state in outputs))
+        outputs = self.new_cache.outputs()
+        state.outputs = {path: file_state[1:] for path, file_state in outputs.items()}
+        state.totals = (len(records), len(outputs), sum(file_state[1] for file_state in outputs.values()))
         return state
 
 
-def _still(path: str, state: FileState) -> bool:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == state[1:]
+def _published(report: BuildReport, cache: BuildCache) -> BuildReport:
+    """``report`` with the files and bytes the site publishes, by ``cache``."""
+    outputs = cache.outputs().values()
+    report.files, report.bytes = len(outputs), sum(state[1] for state in outputs)
+    return report
