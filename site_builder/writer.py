@@ -97,19 +97,17 @@ class SiteWriter:
             os.makedirs(parent, exist_ok=True)
         self._made.add(parent)
 
+    def _ancestors(self, folder: str) -> list[str]:
+        """The folders from just below ``root`` down to ``folder`` itself."""
+        parts = folder[len(self._root) + 1 :].split("/")
+        return ["/".join([self._root, *parts[:depth]]) for depth in range(1, len(parts) + 1)]
+
     def _first_file_above(self, folder: str) -> str:
-        relative = folder[len(self._root) + 1 :].split("/")
-        for depth in range(1, len(relative) + 1):
-            ancestor = "/".join([self._root, *relative[:depth]])
-            if os.path.islink(ancestor) or not os.path.isdir(ancestor):
-                return ancestor
-        return folder
+        return next((a for a in self._ancestors(folder) if os.path.islink(a) or not os.path.isdir(a)), folder)
 
     def _no_links_above(self, folder: str) -> None:
         """In a refreshed tree, a symbolic link where a folder should be is removed, never followed."""
-        relative = folder[len(self._root) + 1 :].split("/")
-        for depth in range(1, len(relative) + 1):
-            ancestor = "/".join([self._root, *relative[:depth]])
+        for ancestor in self._ancestors(folder):
             if ancestor not in self._made:
                 if os.path.islink(ancestor):
                     os.unlink(ancestor)
@@ -191,7 +189,7 @@ class SiteWriter:
         number of files deleted.
         """
         removed = 0
-        root = str(self.root)
+        root = self._root
         for folder, dirs, files in os.walk(root, topdown=False):
             prefix = os.path.relpath(folder, root).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
