@@ -5,7 +5,7 @@ declares) into an output directory; ``build_site`` wraps it in a staged,
 atomic write of ``config.site_dir``.  Neither needs MkDocs: the plugin calls
 ``render_registry`` into the directory MkDocs is building.  A rebuild that
 would change nothing is recognised from file identities alone
-(:func:`site_builder.buildstate.nothing_changed`) before the engine
+(:func:`site_builder.buildstate.still_current`) before the engine
 (:mod:`site_builder.engine`, templates and all) is even imported.
 """
 
@@ -15,7 +15,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from .buildstate import nothing_changed
+from .buildstate import read_state, still_current
 from .cache import cache_file
 from .config import RegistryConfig
 from .report import BuildReport, Progress
@@ -44,7 +44,7 @@ def render_registry(config: RegistryConfig, out_dir: Path, progress: Progress | 
     """
     from .engine import Engine
 
-    engine = Engine(config, progress)
+    engine = Engine(config, progress, state=read_state(config) if config.use_cache else None)
     engine.plan()
     report = engine.render(out_dir)
     engine.save(None)
@@ -57,13 +57,13 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     A rebuild with nothing changed since the last ``build_site`` writes nothing at all.
     """
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
-    state = nothing_changed(config, today.isoformat() if today else "", manifest)
-    if state is not None:
+    state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
+    if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
         records, files, size = state.totals
         return BuildReport(records=records, files=files, bytes=size)
     from .engine import Engine
 
-    engine = Engine(config, progress, build_date=today)
+    engine = Engine(config, progress, build_date=today, state=state)
     engine.plan()
     if engine.unchanged():
         return engine.unchanged_report()

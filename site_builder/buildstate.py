@@ -43,6 +43,7 @@ __all__ = [
     "records_listing",
     "source_stat",
     "still",
+    "still_current",
     "trusted_digest",
     "write_state",
 ]
@@ -126,7 +127,13 @@ def still(path: str, identity: OutputStat | None) -> bool:
 
 
 def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str | None) -> BuildState | None:
-    """The last build's state when rebuilding ``config.site_dir`` now would change nothing; else None.
+    """The last build's state when rebuilding ``config.site_dir`` now would change nothing; else None."""
+    state = read_state(config) if config.use_cache else None
+    return state if state is not None and still_current(state, config, build_date, manifest_name) else None
+
+
+def still_current(state: BuildState, config: RegistryConfig, build_date: str, manifest_name: str | None) -> bool:
+    """Whether rebuilding ``config.site_dir`` now would change nothing of what ``state`` saw and left.
 
     Publication dates need no reading of the manifest: the pages' dates came
     from the manifest before the last build, and the manifest that build
@@ -134,27 +141,22 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
     build date.  An explicitly given previous manifest, folders of attached
     files, or any doubt sends the build down the full path.
     """
-    if not config.use_cache or config.previous_manifest is not None:
-        return None
-    state = read_state(config)
     site = str(config.site_dir.resolve())
-    if state is None or state.site != site or state.build_date != build_date:
-        return None
+    if config.previous_manifest is not None or state.site != site or state.build_date != build_date:
+        return False
     listing, folders = records_listing(config.records_dir)
     if folders or listing != state.listing or state.key != environment_key(config):
-        return None
+        return False
     records = str(config.records_dir)
     for name in state.sources:
         try:
             stat = source_stat(os.stat(os.path.join(records, name)))
         except OSError:
-            return None
+            return False
         if trusted_digest(state, name, stat) is None:
-            return None
+            return False
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
-        return None
+        return False
     prefix = site + os.sep
-    if not all(still(prefix + path, identity) for path, identity in state.outputs.items()):
-        return None
-    return state
+    return all(still(prefix + path, identity) for path, identity in state.outputs.items())

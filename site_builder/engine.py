@@ -26,7 +26,6 @@ from .buildstate import (
     BuildState,
     SourceStat,
     output_stat,
-    read_state,
     records_listing,
     source_stat,
     still,
@@ -93,10 +92,15 @@ class Engine:
     """One build: plans from the cache what must be rendered, then renders it into an output directory."""
 
     def __init__(
-        self, config: RegistryConfig, progress: Progress | None = None, build_date: date | None = None
+        self,
+        config: RegistryConfig,
+        progress: Progress | None = None,
+        build_date: date | None = None,
+        state: BuildState | None = None,
     ) -> None:
         self.config = config
         self.build_date = build_date  # when the caller has read it already: one build date per build
+        self.state = state  # what the last build saw and left (buildstate.read_state), read once by the caller
         self.progress = progress
         self.report = BuildReport()
         self.stages = Stages(self.report)
@@ -134,9 +138,8 @@ class Engine:
                 source.stat = None
         self.cache = load_cache(config, self.key) if config.use_cache else None
         if self.cache is not None:
-            state = read_state(config)
             for source in self.sources:
-                source.digest = self._source_digest(source, state)
+                source.digest = self._source_digest(source, self.state)
 
     def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
         """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
