@@ -32,7 +32,7 @@ from .library import RecordSummary
 from .writer import FileState
 
 CACHE_FILE = "build-cache.pickle"
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"site-builder build cache %d\n" % FORMAT
 _DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")
 # Settings that change how a build runs, never what it publishes.
@@ -54,11 +54,16 @@ class RecordEntry:
 
 @dataclass
 class GroupEntry:
-    """Outputs that depend on the whole library or on nothing per record: their inputs' digest and files."""
+    """Outputs that depend on the whole library or on nothing per record: their inputs' digest and files.
+
+    ``pages`` holds, for each lazy page (:class:`~.render.LazyPage`), its own inputs' digest and the
+    lookups its render made, so a page whose inputs did not change is reused though the group's did.
+    """
 
     inputs: bytes
     outputs: dict[str, FileState]
     lookups: tuple[Lookup, ...] = ()
+    pages: dict[str, tuple[bytes, tuple[Lookup, ...]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,7 +14,6 @@ read to learn that.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -49,7 +48,7 @@ from .model import Record
 from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
 from .problems import Problem, ProblemsFound
-from .render import Page, Renderer
+from .render import LazyPage, Output, Renderer
 from .report import BuildReport, Progress
 from .rules import check_library
 from .writer import FileState, SiteWriter
@@ -284,10 +283,13 @@ class Engine:
             raise ProblemsFound(problems)
 
     def _library_inputs(self, summaries: list[RecordSummary]) -> bytes:
-        return digest_bytes(self.key, pickle.dumps(summaries, protocol=5))
+        return digest_bytes(self.key, b"".join(summary.digest for summary in summaries))
 
-    def _group(self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Page]) -> None:
-        """Outputs rendered together: reused as they are when their inputs did not change."""
+    def _group(self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Output]) -> None:
+        """Outputs rendered together: reused as they are when their inputs did not change.
+
+        When they did, a lazy page whose own inputs and lookups are unchanged is still reused unrendered.
+        """
         old = self.cache.groups.get(name) if self.cache is not None else None
         if (
             old is not None
@@ -302,10 +304,37 @@ class Engine:
             log = object.__getattribute__(self.recording, "log")
             log.clear()
         previous = old.outputs if old is not None else {}
-        outputs: dict[str, FileState] = {}
-        for path, content in pages:
-            outputs[path] = writer.put(path, content, previous.get(path))
-        self.new_cache.groups[name] = GroupEntry(inputs, outputs, tuple(log))
+        previous_pages = old.pages if old is not None else {}
+        entry = GroupEntry(inputs, {})
+        kept: list[Any] = []  # the lookups of lazy pages reused, which this build did not make again
+        for page in pages:
+            if isinstance(page, LazyPage):
+                known = previous_pages.get(page.path)
+                state = self._reuse_lazy(writer, page, known, previous.get(page.path))
+                if state is not None and known is not None:
+                    entry.outputs[page.path], entry.pages[page.path] = state, known
+                    kept.extend(known[1])
+                    continue
+                start = len(log)
+                path, content = page.page()
+                entry.pages[path] = (page.inputs, tuple(log[start:]))
+            else:
+                path, content = page
+            entry.outputs[path] = writer.put(path, content, previous.get(path))
+        entry.lookups = (*log, *kept)
+        self.new_cache.groups[name] = entry
+
+    def _reuse_lazy(
+        self,
+        writer: SiteWriter,
+        page: LazyPage,
+        known: tuple[bytes, tuple[Any, ...]] | None,
+        state: FileState | None,
+    ) -> FileState | None:
+        """The previous build's file for ``page`` when what it shows is unchanged and the file still is."""
+        if known is None or state is None or known[0] != page.inputs or not lookups_hold(known[1], self.dates):
+            return None
+        return writer.reuse(page.path, state)
 
     @staticmethod
     def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:

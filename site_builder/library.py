@@ -9,6 +9,7 @@ grows with the number of records by their summaries alone.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,13 @@ class RecordSummary:
     withdrawn_reason: str | None = None
     aliases: tuple[str, ...] = ()
     last_corrected: date | None = None  # date of the latest correction entry (feeds, data files)
+    # A digest of every field above (their repr, stable across processes): what a page showing this
+    # summary needs to know to tell whether it changed.  Computed once, kept through pickling.
+    digest: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.blake2b(repr(self).encode(), digest_size=16).digest())
 
     @property
     def url(self) -> str:

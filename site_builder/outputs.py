@@ -6,7 +6,8 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
 - ``RECORD_OUTPUTS``: functions ``(renderer, record, attachments_dir) -> pages``,
   each depending on one record only (and templates/configuration);
 - ``LIBRARY_OUTPUTS``: functions ``(renderer, library) -> pages``, built from
-  the summaries of all records (listings, home page, feeds ...);
+  the summaries of all records (listings, home page, feeds ...); a page may be
+  a :class:`~.render.LazyPage`, rendered only when what it shows changed;
 - ``STATIC_OUTPUTS``: functions ``(config) -> pages`` that depend on neither;
 - ``FINALIZERS``: functions ``(renderer, library, out_dir) -> None`` run last, once
   every page is in ``out_dir`` (MkDocs' docs pages included), in list order:
@@ -27,10 +28,10 @@ from . import discovery
 from .config import RegistryConfig
 from .library import TAXONOMIES, Library
 from .model import Record
-from .render import Page, Renderer
+from .render import Output, Page, Renderer
 
 RecordOutput = Callable[[Renderer, Record, Path], Iterable[Page]]
-LibraryOutput = Callable[[Renderer, Library], Iterable[Page]]
+LibraryOutput = Callable[[Renderer, Library], Iterable[Output]]
 StaticOutput = Callable[[RegistryConfig], Iterable[Page]]
 Finalizer = Callable[[Renderer, Library, Path], None]
 
@@ -47,14 +48,14 @@ def attached_files(renderer: Renderer, record: Record, attachments: Path) -> Ite
             yield f"records/{record.id}/{artifact.path}", (attachments / artifact.path).read_bytes()
 
 
-def listings(renderer: Renderer, library: Library) -> Iterable[Page]:
+def listings(renderer: Renderer, library: Library) -> Iterable[Output]:
     for taxonomy in TAXONOMIES:
         yield renderer.taxonomy_index(taxonomy, library)
         for listing in library.listings[taxonomy.name]:
             yield from renderer.listing_pages(listing)
 
 
-def combination_listings(renderer: Renderer, library: Library) -> Iterable[Page]:
+def combination_listings(renderer: Renderer, library: Library) -> Iterable[Output]:
     """Tier × verdict listings (``tiers/<tier>/verdicts/<verdict>/``): what a home matrix cell links to."""
     yield from renderer.combination_pages(library)
 

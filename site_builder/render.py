@@ -6,6 +6,7 @@ enters a template as a value, never as template source.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,25 @@ from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_tit
 from .slug import slugify
 
 Page = tuple[str, bytes]  # (site-relative file path, content)
+
+
+@dataclass(frozen=True, slots=True)
+class LazyPage:
+    """A page known by what it shows before it is rendered: the build renders it only when that changed.
+
+    ``inputs`` is a digest of everything the page's template is given besides what the build's
+    environment key covers (templates, configuration, code): the page is reused while it is unchanged.
+    """
+
+    path: str
+    inputs: bytes
+    render: Callable[[], bytes]
+
+    def page(self) -> Page:
+        return self.path, self.render()
+
+
+Output = Page | LazyPage
 
 NAV: tuple[tuple[str, str], ...] = (
     ("Records", ""),
@@ -320,28 +340,40 @@ class Renderer:
         """The listing rows of ``records`` for a page at ``base_url``."""
         return [self.record_row(record, base_url) for record in records]
 
-    def listing_pages(self, listing: Listing, up: tuple[str, str] | None = None) -> Iterator[Page]:
-        """Pages of ``listing`` at its stable URLs; ``up`` is (label, URL) of the page above it."""
+    def listing_pages(self, listing: Listing, up: tuple[str, str] | None = None) -> Iterator[LazyPage]:
+        """Pages of ``listing`` at its stable URLs; ``up`` is (label, URL) of the page above it.
+
+        A listing page shows its own records, its number, the listing's size and page count
+        (nothing else of the listing): that, with the taxonomy and term, is what its ``inputs`` digest.
+        """
         up = up or (listing.taxonomy.plural, f"{listing.taxonomy.path}/")
         size = self.config.page_size
         pages = listing.pages(size)
         page_urls = [listing.page_url(n) for n in range(1, len(pages) + 1)]
         pagination = Pagination(self.page_link, self.page_gap, page_urls)
+        shared = repr((listing.taxonomy.name, listing.term.name, listing.url, up, len(listing.records), len(pages)))
         for number, (url, records) in enumerate(zip(page_urls, pages, strict=True), start=1):
-            base_url = base_url_for(url)
-            yield self.page(
-                listing.taxonomy.template,
-                url,
-                listing=listing,
-                up=up,
-                records=records,
-                rows=self.record_rows(records, base_url),
-                number=number,
-                count=len(pages),
-                first_index=(number - 1) * size + 1,
-                page_urls=page_urls,
-                page_links=pagination.links(number, base_url) if len(pages) > 1 else Markup(),
-            )
+            inputs = hashlib.blake2b(f"{shared}\0{number}\0".encode(), digest_size=16)
+            for record in records:
+                inputs.update(record.digest)
+
+            def render(url: str = url, number: int = number, records: tuple[RecordSummary, ...] = records) -> bytes:
+                base_url = base_url_for(url)
+                return self.page(
+                    listing.taxonomy.template,
+                    url,
+                    listing=listing,
+                    up=up,
+                    records=records,
+                    rows=self.record_rows(records, base_url),
+                    number=number,
+                    count=len(pages),
+                    first_index=(number - 1) * size + 1,
+                    page_urls=page_urls,
+                    page_links=pagination.links(number, base_url) if len(pages) > 1 else Markup(),
+                )[1]
+
+            yield LazyPage(file_for(url), inputs.digest(), render)
 
     def taxonomy_index(self, taxonomy: Taxonomy, library: Library) -> Page:
         return self.page(
@@ -352,7 +384,7 @@ class Renderer:
             terms=[(term, library.listing(taxonomy.name, term.name)) for term in taxonomy.terms(self.config)],
         )
 
-    def combination_pages(self, library: Library) -> Iterator[Page]:
+    def combination_pages(self, library: Library) -> Iterator[LazyPage]:
         """The tier × verdict listings the home matrix's cells link to."""
         for tier_name, row in zip(self.config.tier_names, combination_listings(library, self.config), strict=True):
             tier = library.listing("tier", tier_name)
@@ -442,4 +474,15 @@ def matrix(library: Library, config: RegistryConfig) -> Matrix:
     )
 
 
-__all__ = ["TAXONOMIES", "Matrix", "Page", "Renderer", "base_url_for", "combination_listings", "matrix", "site_globals"]
+__all__ = [
+    "TAXONOMIES",
+    "LazyPage",
+    "Matrix",
+    "Output",
+    "Page",
+    "Renderer",
+    "base_url_for",
+    "combination_listings",
+    "matrix",
+    "site_globals",
+]

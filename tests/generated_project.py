@@ -26,7 +26,7 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
+def cold_tree(root: Path, tmp_path: Path, **overrides: object) -> dict[str, bytes]:
     """What a cold build of ``root`` publishes (built beside, without the cache)."""
-    build_site(config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False))
+    build_site(config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False, **overrides))
     return tree(tmp_path / "cold-site")

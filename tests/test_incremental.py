@@ -9,6 +9,7 @@ from generated_project import cold_tree, config, generated_project, tree
 
 from site_builder.build import build_site
 from site_builder.cache import cache_file
+from site_builder.render import Page, Renderer
 
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
@@ -95,3 +96,30 @@ def test_a_build_into_another_folder_leaves_this_folders_cache_alone(project: Pa
     build_site(config(project, site_dir=str(tmp_path / "served")))
     report = build_site(config(project))
     assert (report.rendered_records, report.written_files) == (0, 0)
+
+
+def listing_pages(site: Path, showing: str = "") -> list[str]:
+    """URLs of the tier and verdict listing pages (every page of each), those with a row linking ``showing``."""
+    pages = [*site.glob("tiers/*/**/index.html"), *site.glob("verdicts/*/**/index.html")]
+    return sorted(f"{p.parent.relative_to(site).as_posix()}/" for p in pages if showing in p.read_text("utf-8"))
+
+
+def test_a_record_edit_rerenders_only_the_listing_pages_that_show_that_record(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config(project, page_size=3))
+    record = edit_title(project)
+    rendered: list[str] = []
+    real_page = Renderer.page
+
+    def recording(self: Renderer, template: str, url: str, **context: object) -> Page:
+        if template == "listing.html":
+            rendered.append(url)
+        return real_page(self, template, url, **context)
+
+    monkeypatch.setattr(Renderer, "page", recording)
+    build_site(config(project, page_size=3))
+    site = project / "site"
+    assert sorted(rendered) == listing_pages(site, f"/records/{record.stem}/")
+    assert len(rendered) < len(listing_pages(site)) / 4
+    assert tree(site) == cold_tree(project, tmp_path, page_size=3)
