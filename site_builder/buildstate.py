@@ -158,5 +158,20 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
         return False
-    prefix = site + os.sep
-    return all(still(prefix + path, identity) for path, identity in state.outputs.items())
+    return outputs_still(site + os.sep, state.outputs)
+
+
+def outputs_still(prefix: str, outputs: dict[str, OutputStat]) -> bool:
+    """Whether every output (site-relative path -> identity) below ``prefix`` is still exactly that file.
+
+    Spelled out rather than calling :func:`still` per file: at 10k records this runs for 70k files.
+    """
+    stat = os.stat
+    try:
+        for path, (size, mtime, inode) in outputs.items():
+            found = stat(prefix + path)
+            if found.st_size != size or found.st_mtime_ns != mtime or found.st_ino != inode:
+                return False
+    except OSError:
+        return False
+    return True

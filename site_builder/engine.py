@@ -25,9 +25,9 @@ from .buildstate import (
     BuildState,
     SourceStat,
     output_stat,
+    outputs_still,
     records_listing,
     source_stat,
-    still,
     trusted_digest,
 )
 from .buildstate import write_state as save_state
@@ -112,6 +112,7 @@ class Engine:
         self.new_cache = BuildCache(b"")
         self.scanned_ns = 0
         self.listing = b""
+        self.reread = 0  # record files whose digest the scan could not take from the build state
 
     # -- scan ---------------------------------------------------------------------------------
     def plan(self) -> None:
@@ -148,6 +149,7 @@ class Engine:
             known = trusted_digest(state, source.name, source.stat)
             if known is not None:
                 return known
+        self.reread += 1
         try:
             raw = source.path.read_bytes()
         except OSError:
@@ -180,13 +182,19 @@ class Engine:
             return False
         if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
             return False
-        prefix = site_dir + os.sep
-        return all(still(prefix + path, state[1:]) for path, state in cache.outputs().items())
+        return outputs_still(site_dir + os.sep, {path: state[1:] for path, state in cache.outputs().items()})
 
     def unchanged_report(self) -> BuildReport:
-        """The report of a no-op rebuild: what the site publishes, nothing written."""
+        """The report of a no-op rebuild: what the site publishes, nothing written.
+
+        When the scan had to read record files (modified too recently for the last build state to
+        vouch for them), the state is saved anew, so the next no-op rebuild need not import the engine.
+        """
         cache = self.cache
         assert cache is not None
+        if self.reread and self.config.use_cache:
+            self.new_cache = cache
+            save_state(self.config, self._state(self.config.site_dir))
         self.report.records = len(cache.records)
         return _published(self.report, cache)
 

@@ -77,6 +77,17 @@ def test_a_record_modified_just_before_the_scan_is_read_again(project: Path) -> 
     assert trusted_digest(state, name, settled) == digest
 
 
+def test_a_noop_rebuild_that_had_to_read_recent_records_saves_the_state_for_the_next(project: Path) -> None:
+    build_site(config(project))  # the record files were written a moment before: too recent to trust
+    first = read_state(config(project))
+    assert first is not None and nothing_changed(config(project), TODAY, MANIFEST) is None
+    again = build_site(config(project))  # reads them, finds nothing changed
+    assert again.written_files == 0 and [name for name, _ in again.stages] == ["scan"]
+    second = read_state(config(project))
+    assert second is not None and second.scanned_ns > first.scanned_ns
+    assert second.sources == first.sources and second.outputs == first.outputs
+
+
 @pytest.mark.usefixtures("no_racy_margin")
 @pytest.mark.parametrize(
     "change",
