@@ -43,7 +43,7 @@ from .cache import (
 )
 from .config import RegistryConfig
 from .library import Library, RecordSummary, build_library, slug_collisions
-from .load import display_path, record_files
+from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
 from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
@@ -80,7 +80,7 @@ class Stages:
 class Source:
     """One record file found by the scan."""
 
-    path: Path
+    path: str
     name: str
     has_attachments: bool
     stat: SourceStat | None = None  # its identity when the scan saw it (None: it could not be read)
@@ -127,10 +127,13 @@ class Engine:
             self.dates = replace(self.dates, build_date=self.build_date)
         self.key = environment_key(config)
         self.new_cache = BuildCache(self.key)
-        files, problems = record_files(config.records_dir)
+        names, problems = record_file_names(config.records_dir)
         self.problems += problems
         self.listing, folders = records_listing(config.records_dir)  # folders: of attached files
-        self.sources = [Source(p, p.name, p.stem in folders) for p in files]
+        records = str(config.records_dir)
+        self.sources = [
+            Source(os.path.join(records, name), name, name.removesuffix(RECORD_SUFFIX) in folders) for name in names
+        ]
         for source in self.sources:
             try:
                 source.stat = source_stat(os.stat(source.path))
@@ -151,10 +154,12 @@ class Engine:
                 return known
         self.reread += 1
         try:
-            raw = source.path.read_bytes()
+            with open(source.path, "rb") as file:
+                raw = file.read()
         except OSError:
             return None
-        attachments = self.config.records_dir / source.path.stem if source.has_attachments else None
+        stem = source.name.removesuffix(RECORD_SUFFIX)
+        attachments = self.config.records_dir / stem if source.has_attachments else None
         return source_digest(raw, attachments)
 
     def _cached(self, source: Source) -> RecordEntry | None:
@@ -257,7 +262,7 @@ class Engine:
                 self.new_cache.records[source.name] = entry
             else:
                 old = self.cache.records.get(source.name) if self.cache is not None else None
-                tasks.append(RecordTask(str(source.path), source.name, old, source.has_attachments))
+                tasks.append(RecordTask(source.path, source.name, old, source.has_attachments))
         total, count = len(self.sources), len(done)
         if self.progress is not None:
             self.progress("records", count, total)
@@ -281,11 +286,9 @@ class Engine:
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""
-        by_name = {s.name: s for s in self.sources}
+        shown = display_path(self.config.records_dir)
         # check_library reads only the id and aliases, which summaries carry.
-        located = [
-            (cast(Record, summary), display_path(by_name[name].path), 2) for name, summary in sorted(summaries.items())
-        ]
+        located = [(cast(Record, summary), shown_in(shown, name), 2) for name, summary in sorted(summaries.items())]
         problems = self.problems + check_library(located)
         if problems:
             raise ProblemsFound(problems)

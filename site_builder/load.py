@@ -188,12 +188,21 @@ def _model_of(annotation: Any) -> Any:
 
 def record_files(records_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The record files of a directory, and problems with anything else found there."""
+    names, problems = record_file_names(records_dir)
+    return [records_dir / name for name in names], problems
+
+
+def record_file_names(records_dir: Path) -> tuple[list[str], list[Problem]]:
+    """The names of the record files of a directory, sorted, and problems with anything else found there.
+
+    Names, not paths: a build scans every record file, and a ``Path`` each costs more than the scan.
+    """
     shown = display_path(records_dir)
     if not records_dir.is_dir():
         return [], [
             Problem(shown, 1, "(records)", "the records directory does not exist", "a directory of <id>.md files")
         ]
-    files: list[Path] = []
+    names: list[str] = []
     problems: list[Problem] = []
     entries = sorted(os.scandir(records_dir), key=lambda e: e.name)
     stems = {e.name[: -len(RECORD_SUFFIX)] for e in entries if e.name.endswith(RECORD_SUFFIX)}
@@ -205,7 +214,7 @@ def record_files(records_dir: Path) -> tuple[list[Path], list[Problem]]:
             if name not in stems:
                 problems.append(
                     Problem(
-                        display_path(Path(entry.path)),
+                        shown_in(shown, name),
                         1,
                         "(attachments)",
                         "folder without a record",
@@ -213,21 +222,25 @@ def record_files(records_dir: Path) -> tuple[list[Path], list[Problem]]:
                     )
                 )
         elif name.endswith(RECORD_SUFFIX):
-            path = Path(entry.path)
             if not is_valid_id(name[: -len(RECORD_SUFFIX)]):
                 problems.append(
                     Problem(
-                        display_path(path),
+                        shown_in(shown, name),
                         1,
                         "(file name)",
                         f"{name!r} is not a valid record file name",
                         "<id>.md with an id of lowercase letters, digits, - and _",
                     )
                 )
-            files.append(path)
+            names.append(name)
         elif name.lower() not in ("readme", "readme.txt"):
-            problems.append(Problem(display_path(Path(entry.path)), 1, "(file name)", "not a record file", "<id>.md"))
-    return files, problems
+            problems.append(Problem(shown_in(shown, name), 1, "(file name)", "not a record file", "<id>.md"))
+    return names, problems
+
+
+def shown_in(folder: str, name: str) -> str:
+    """:func:`display_path` of file ``name`` in a folder shown as ``folder`` (its own display path)."""
+    return name if folder == "." else os.path.join(folder, name)
 
 
 def load_records(config: RegistryConfig) -> LoadedRecords:

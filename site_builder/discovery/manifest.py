@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from .filedigests import DigestMemo, Found
 
@@ -24,9 +24,8 @@ UNLISTED_PREFIXES = ("pagefind/",)
 UNLISTED_FILES = (MANIFEST_FILE, "sitemap.xml.gz")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the manifest knows of one URL."""
+class Entry(NamedTuple):
+    """What the manifest knows of one URL (a named tuple: a manifest holds one per published file)."""
 
     sha256: str
     first_published: date
@@ -127,15 +126,19 @@ class ManifestError(ValueError):
 
 def parse_manifest(text: str) -> dict[str, Entry]:
     """The entries of a manifest file's text; raises ManifestError with what is wrong."""
+    days: dict[str, date] = {}  # a few distinct dates for many URLs: each parsed once
+
+    def day(text: str) -> date:
+        value = days.get(text)
+        if value is None:
+            value = days[text] = date.fromisoformat(text)
+        return value
+
     try:
         data = json.loads(text)
         urls = data["urls"]
         return {
-            str(url): Entry(
-                str(e["sha256"]),
-                date.fromisoformat(e["first_published"]),
-                date.fromisoformat(e["last_changed"]),
-            )
+            str(url): Entry(str(e["sha256"]), day(e["first_published"]), day(e["last_changed"]))
             for url, e in urls.items()
         }
     except (ValueError, KeyError, TypeError, AttributeError) as error:
