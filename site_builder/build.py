@@ -15,7 +15,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from .buildstate import read_state, still_current
+from .buildstate import BuildMemory, read_state, still_current
 from .cache import cache_file
 from .config import RegistryConfig
 from .report import BuildReport, Progress
@@ -36,15 +36,22 @@ def _today_and_manifest() -> tuple[date | None, str | None]:
     return dates.build_date(), MANIFEST_FILE
 
 
-def render_registry(config: RegistryConfig, out_dir: Path, progress: Progress | None = None) -> BuildReport:
+def render_registry(
+    config: RegistryConfig, out_dir: Path, progress: Progress | None = None, memory: BuildMemory | None = None
+) -> BuildReport:
     """Write every registry output into ``out_dir``; raise ProblemsFound if input is bad.
 
     Unchanged outputs are hard-linked from ``config.site_dir`` (the last build's
-    site); when ``out_dir`` is ``site_dir`` itself, they are left in place.
+    site); when ``out_dir`` is ``site_dir`` itself, they are left in place.  With
+    ``memory`` (a serve session rebuilding its own folder), the last build's
+    cache and state are kept there instead of in the cache folder.
     """
     from .engine import Engine
 
-    engine = Engine(config, progress, state=read_state(config) if config.use_cache else None)
+    state = None
+    if config.use_cache:
+        state = memory.state if memory is not None and memory.state is not None else read_state(config)
+    engine = Engine(config, progress, state=state, memory=memory)
     engine.plan()
     report = engine.render(out_dir)
     engine.save(None)

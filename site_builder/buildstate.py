@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .cache import cache_file, digest_bytes, environment_key, sealed, unsealed, write_atomically
+from .cache import BuildCache, cache_file, digest_bytes, environment_key, sealed, unsealed, write_atomically
 from .config import RegistryConfig
 
 STATE_FILE = "build-state.marshal"
@@ -36,6 +36,7 @@ SourceStat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 OutputStat = tuple[int, int, int]  # size, mtime_ns, inode (as the cache's FileState records them)
 
 __all__ = [
+    "BuildMemory",
     "BuildState",
     "SourceStat",
     "nothing_changed",
@@ -62,6 +63,22 @@ class BuildState:
     manifest: OutputStat | None = None
     outputs: dict[str, OutputStat] = field(default_factory=dict)  # site-relative path -> identity
     totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published
+
+
+@dataclass
+class BuildMemory:
+    """What a long-lived process (``mkdocs serve``) keeps from one rebuild of a folder to the next.
+
+    The last build's cache and state stay in memory instead of being written
+    to the cache folder and read back (~1 s at 10k records), and the files that
+    build left in the folder are trusted as recorded, not checked one by one:
+    the folder is the process's own (MkDocs serves a temporary folder), and
+    nothing else writes registry outputs there.  Record files are still
+    checked: they are what the maintainer edits.
+    """
+
+    cache: BuildCache | None = None
+    state: BuildState | None = None
 
 
 def source_stat(stat: os.stat_result) -> SourceStat:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .buildstate import (
+    BuildMemory,
     BuildState,
     SourceStat,
     output_stat,
@@ -96,8 +97,10 @@ class Engine:
         progress: Progress | None = None,
         build_date: date | None = None,
         state: BuildState | None = None,
+        memory: BuildMemory | None = None,
     ) -> None:
         self.config = config
+        self.memory = memory if config.use_cache else None  # a serve session's: see BuildMemory
         self.build_date = build_date  # when the caller has read it already: one build date per build
         self.state = state  # what the last build saw and left (buildstate.read_state), read once by the caller
         self.progress = progress
@@ -113,6 +116,7 @@ class Engine:
         self.scanned_ns = 0
         self.listing = b""
         self.reread = 0  # record files whose digest the scan could not take from the build state
+        self.trusted = False  # whether the cache is this process's own, its outputs left as it recorded them
 
     # -- scan ---------------------------------------------------------------------------------
     def plan(self) -> None:
@@ -139,10 +143,17 @@ class Engine:
                 source.stat = source_stat(os.stat(source.path))
             except OSError:
                 source.stat = None
-        self.cache = load_cache(config, self.key) if config.use_cache else None
+        self.cache = self._load_cache()
         if self.cache is not None:
             for source in self.sources:
                 source.digest = self._source_digest(source, self.state)
+
+    def _load_cache(self) -> BuildCache | None:
+        remembered = self.memory.cache if self.memory is not None else None
+        if remembered is not None and remembered.key == self.key:
+            self.trusted = True
+            return remembered
+        return load_cache(self.config, self.key) if self.config.use_cache else None
 
     def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
         """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
@@ -210,7 +221,7 @@ class Engine:
         With ``refresh``, ``out_dir`` holds an older tree (a spare): what is still right stays, the rest goes.
         """
         previous = self.config.site_dir
-        writer = SiteWriter(out_dir, previous, refresh=refresh)
+        writer = SiteWriter(out_dir, previous, refresh=refresh, trusted=self.trusted)
         summaries = self.stages.run("records", lambda: self._records(writer, out_dir, previous))
         self.stages.run("check", lambda: self._check(cast(dict[str, RecordSummary], summaries)))
         library = cast(
@@ -363,6 +374,9 @@ class Engine:
         if not self.config.use_cache:
             return
         self.new_cache.complete_site = str(complete_site.resolve()) if complete_site is not None else ""
+        if self.memory is not None:
+            self.memory.cache, self.memory.state = self.new_cache, self._state(complete_site)
+            return
         self.stages.run("cache", lambda: save_cache(self.config, self.new_cache))
         save_state(self.config, self._state(complete_site))
 

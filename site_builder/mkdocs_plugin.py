@@ -14,7 +14,8 @@ this plugin adds everything else by calling the core's single entry point,
   the folder it builds into on every rebuild, so it is pointed at a hidden
   folder inside the served one and its pages are hard-linked from there
   (:class:`DocsMirror`); the search index is made in the background and
-  swapped in when complete (:mod:`site_builder.discovery.background`).
+  swapped in when complete (:mod:`site_builder.discovery.background`); the
+  build cache stays in memory between rebuilds (:class:`~.buildstate.BuildMemory`).
 
 The plugin section only *mirrors* :class:`~site_builder.config.RegistryConfig`:
 every option is optional, and the defaults and the rules live in the core.
@@ -36,6 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import CountHandler
 
 from .build import BuildReport, Progress, render_registry
+from .buildstate import BuildMemory
 from .config import RegistryConfig
 from .discovery.background import BackgroundIndex, indexing_in_background
 from .load import display_path
@@ -191,6 +193,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.report: BuildReport | None = None
         self.docs = DocsMirror()  # serve only
         self.search = BackgroundIndex()  # serve only
+        self.memory = BuildMemory()  # serve only: the last rebuild's cache and state, kept in memory
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
 
@@ -259,7 +262,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.docs.sync(pages, self.site_dir)
         try:
             with indexing_in_background(self.search):
-                self.report = render_registry(self.core, self.site_dir, self.progress)
+                self.report = render_registry(self.core, self.site_dir, self.progress, self.memory)
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
         self.docs.fill(self.site_dir)

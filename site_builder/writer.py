@@ -55,13 +55,17 @@ class SiteWriter:
 
     ``previous`` is where the last build's output is (normally ``site_dir``).
     When it is ``root`` itself (``mkdocs serve`` rebuilding its own folder),
-    unchanged files are simply left alone.
+    unchanged files are simply left alone; ``trusted`` (in place only) takes
+    them to be as the cache says without a look (:class:`~.buildstate.BuildMemory`).
     """
 
-    def __init__(self, root: Path, previous: Path | None = None, *, refresh: bool = False) -> None:
+    def __init__(
+        self, root: Path, previous: Path | None = None, *, refresh: bool = False, trusted: bool = False
+    ) -> None:
         self.root = root.resolve()
         self.previous = previous.resolve() if previous is not None else None
         self.in_place = self.previous == self.root
+        self.trusted = trusted and self.in_place
         self.refresh = refresh and not self.in_place  # root holds an older tree: keep what is still right
         # Plain strings on the per-file paths: pathlib's parsing would cost more than the system calls.
         self._root = str(self.root)
@@ -137,6 +141,10 @@ class SiteWriter:
         """Reuse the previous build's file if it is still exactly what ``state`` says; None if not."""
         if self.previous is None:
             return None
+        if self.trusted:
+            self.files_reused += 1
+            self.bytes_reused += state[1]
+            return state
         path = self._path(relative)
         found = _identity(path) if self.refresh else None
         if found is not None and found == state[1:]:
