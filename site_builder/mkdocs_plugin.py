@@ -15,7 +15,8 @@ this plugin adds everything else by calling the core's single entry point,
   folder inside the served one and its pages are hard-linked from there
   (:class:`DocsMirror`); the search index is made in the background and
   swapped in when complete (:mod:`site_builder.discovery.background`); the
-  build cache stays in memory between rebuilds (:class:`~.buildstate.BuildMemory`).
+  build cache stays in memory between rebuilds (:class:`~.buildstate.BuildMemory`), and the
+  manifest and sitemap are written after the reload (:mod:`site_builder.deferred`).
 
 The plugin section only *mirrors* :class:`~site_builder.config.RegistryConfig`:
 every option is optional, and the defaults and the rules live in the core.
@@ -39,6 +40,7 @@ from mkdocs.utils import CountHandler
 from .build import BuildReport, Progress, render_registry
 from .buildstate import BuildMemory
 from .config import RegistryConfig
+from .deferred import DeferredWork, deferring
 from .discovery.background import BackgroundIndex, indexing_in_background
 from .load import display_path
 from .problems import ProblemsFound
@@ -194,6 +196,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.docs = DocsMirror()  # serve only
         self.search = BackgroundIndex()  # serve only
         self.memory = BuildMemory()  # serve only: the last rebuild's cache and state, kept in memory
+        self.later = DeferredWork()  # serve only: the manifest and sitemap, written after the reload
         self._warnings = CountHandler()
         self._warnings.setLevel(logging.WARNING)
 
@@ -221,6 +224,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
     def on_pre_build(self, *, config: Any) -> None:
         """Nothing of a previous rebuild may still write into the served folder (its search index, in serve)."""
         self.search.cancel()
+        self.later.wait()  # the manifest this rebuild reads publication dates from
 
     def on_files(self, files: Any, *, config: Any) -> Any:
         assert self.core is not None
@@ -261,7 +265,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         assert self.core is not None and self.site_dir is not None
         self.docs.sync(pages, self.site_dir)
         try:
-            with indexing_in_background(self.search):
+            with indexing_in_background(self.search), deferring(self.later):
                 self.report = render_registry(self.core, self.site_dir, self.progress, self.memory)
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
@@ -275,6 +279,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
 
     def on_shutdown(self) -> None:
         self.search.cancel()
+        self.later.wait()
         self.on_build_error(error=Exception("shutdown"))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

@@ -116,8 +116,9 @@ class Serve:
         build(config, serve_url=SERVE_URL)
 
     def settle(self) -> None:
-        """Wait for the search index being made in the background."""
+        """Wait for the search index being made in the background, and the manifest and sitemap."""
         assert self.plugin.search.wait(120)
+        assert self.plugin.later.wait(120)
 
     def stop(self) -> None:
         self.config.plugins.on_shutdown()

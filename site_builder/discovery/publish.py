@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..deferred import deferred_work
 from ..library import Library
 from ..render import Renderer
 from ..writer import replace_file
@@ -15,6 +16,19 @@ from .sitemap import remove_sitemaps, sitemap_pages
 
 def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
     """Finalizer: ``sitemap.xml`` (lastmod from the manifest), then ``manifest.json`` of every published URL.
+
+    In ``mkdocs serve`` (:func:`~site_builder.deferred.deferring`) this is done after the reload:
+    no page of the preview links to either file, and at 10k records it is the slowest stage left.
+    """
+    work = deferred_work()
+    if work is None:
+        publish(renderer, library, out_dir)
+    else:
+        work.submit("the manifest and sitemap", lambda: publish(renderer, library, out_dir))
+
+
+def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
+    """``sitemap.xml`` and ``manifest.json`` of the complete tree in ``out_dir``.
 
     The tree is read and hashed once; the sitemap's own digest is added to the
     manifest, and dates are carried forward from the previous manifest: the build's

@@ -1,0 +1,76 @@
+"""Work a ``mkdocs serve`` rebuild may finish after the reload: done in a thread, before the next rebuild.
+
+Inside :func:`deferring`, a finalizer whose output no page links to on the
+reload path (the manifest and sitemap) hands its work to :class:`DeferredWork`
+instead of doing it: the rebuild returns, the browser reloads the edited page,
+and the work runs in a thread meanwhile.  The plugin calls
+:meth:`DeferredWork.wait` before the next rebuild reads or writes anything
+(that rebuild reads the manifest the work writes) and at shutdown, so two
+rebuilds never overlap.  Outside the context nothing changes: the build does
+the work itself, and fails if it fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+log = logging.getLogger(__name__)
+
+
+class DeferredWork:
+    """Actions run one after another in a thread; :meth:`wait` returns when all are done."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+
+    def submit(self, name: str, action: Callable[[], None]) -> None:
+        """Run ``action`` after the actions submitted before it."""
+        with self._lock:
+            before = self._threads[-1] if self._threads else None
+            thread = threading.Thread(target=self._run, args=(name, action, before), name=name, daemon=True)
+            self._threads.append(thread)
+        thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for every action submitted; False if one is still running after ``timeout`` seconds."""
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout)
+            if thread.is_alive():
+                return False
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+        return True
+
+    @staticmethod
+    def _run(name: str, action: Callable[[], None], before: threading.Thread | None) -> None:
+        if before is not None:
+            before.join()
+        try:
+            action()
+        except Exception as error:  # a thread has no caller to raise to: say so; the next rebuild redoes it
+            log.warning("%s was not updated: %s", name, error)
+
+
+_DEFERRED: ContextVar[DeferredWork | None] = ContextVar("site_builder_deferred_work", default=None)
+
+
+def deferred_work() -> DeferredWork | None:
+    """The :class:`DeferredWork` finalizers hand their work to in this context, if any."""
+    return _DEFERRED.get()
+
+
+@contextmanager
+def deferring(work: DeferredWork) -> Iterator[None]:
+    """Within the block, finalizers that may hand their work to ``work`` do."""
+    token = _DEFERRED.set(work)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
