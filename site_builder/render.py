@@ -11,11 +11,13 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
 
+from .cache import cache_folder, code_digest
 from .config import GateStatus, RegistryConfig, Term
 from .library import TAXONOMIES, Library, Listing, RecordSummary, Taxonomy
 from .markdown import markdown_renderer, render_markdown
@@ -100,10 +102,35 @@ def site_globals(config: RegistryConfig) -> SiteGlobals:
     )
 
 
+class TemplateBytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the cache folder between builds and worker processes.
+
+    Jinja's own cache: an entry is used only for the same template name and source checksum;
+    the key here adds this code's digest, since the environment's settings shape the compiled code.
+    """
+
+    def __init__(self, folder: Path, code: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+        self.code = code
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.code}\0{name}", filename)
+
+
+def template_bytecode(config: RegistryConfig) -> TemplateBytecode | None:
+    """Where compiled templates are kept (``<cache_dir>/templates``); None when the build uses no cache."""
+    if not config.use_cache:
+        return None
+    return TemplateBytecode(cache_folder(config) / "templates", code_digest().hex())
+
+
 def make_environment(config: RegistryConfig) -> jinja2.Environment:
     """The core's template environment.  A build makes its own (one per Renderer, one Renderer per build and
-    per worker), so templates are read once per build: no ``auto_reload`` stat of every template on every use."""
+    per worker), so templates are read once per build: no ``auto_reload`` stat of every template on every use;
+    they are compiled once per template version, not once per build and process (:class:`TemplateBytecode`)."""
     env = jinja2.Environment(
+        bytecode_cache=template_bytecode(config),
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
