@@ -2,8 +2,10 @@
 
 Inside :func:`deferring`, a finalizer whose output no page links to on the
 reload path (the manifest and sitemap) hands its work to :class:`DeferredWork`
-instead of doing it: the rebuild returns, the browser reloads the edited page,
-and the work runs in a thread meanwhile.  The plugin calls
+instead of doing it.  The plugin starts the work once the rebuild has put
+everything else in place (:meth:`DeferredWork.start`: it reads the finished
+tree), or drops it if the rebuild failed (:meth:`DeferredWork.discard`); the
+browser reloads the edited page while it runs in a thread.  The plugin calls
 :meth:`DeferredWork.wait` before the next rebuild reads or writes anything
 (that rebuild reads the manifest the work writes) and at shutdown, so two
 rebuilds never overlap.  Outside the context nothing changes: the build does
@@ -22,19 +24,33 @@ log = logging.getLogger(__name__)
 
 
 class DeferredWork:
-    """Actions run one after another in a thread; :meth:`wait` returns when all are done."""
+    """Actions queued by a rebuild, then run one after another in a thread; :meth:`wait` returns when all are done."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._queued: list[tuple[str, Callable[[], None]]] = []
         self._threads: list[threading.Thread] = []
 
     def submit(self, name: str, action: Callable[[], None]) -> None:
-        """Run ``action`` after the actions submitted before it."""
+        """Queue ``action`` (``name`` says what it updates), to run after those queued before it."""
         with self._lock:
+            self._queued.append((name, action))
+
+    def start(self) -> None:
+        """Run what is queued, in a thread, after what was started before."""
+        with self._lock:
+            queued, self._queued = self._queued, []
+            if not queued:
+                return
             before = self._threads[-1] if self._threads else None
-            thread = threading.Thread(target=self._run, args=(name, action, before), name=name, daemon=True)
+            thread = threading.Thread(target=self._run, args=(queued, before), name="deferred work", daemon=True)
             self._threads.append(thread)
         thread.start()
+
+    def discard(self) -> None:
+        """Drop what is queued (the rebuild that queued it failed)."""
+        with self._lock:
+            self._queued = []
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for every action submitted; False if one is still running after ``timeout`` seconds."""
@@ -49,13 +65,14 @@ class DeferredWork:
         return True
 
     @staticmethod
-    def _run(name: str, action: Callable[[], None], before: threading.Thread | None) -> None:
+    def _run(queued: list[tuple[str, Callable[[], None]]], before: threading.Thread | None) -> None:
         if before is not None:
             before.join()
-        try:
-            action()
-        except Exception as error:  # a thread has no caller to raise to: say so; the next rebuild redoes it
-            log.warning("%s was not updated: %s", name, error)
+        for name, action in queued:
+            try:
+                action()
+            except Exception as error:  # a thread has no caller to raise to: say so; the next rebuild redoes it
+                log.warning("%s was not updated: %s", name, error)
 
 
 _DEFERRED: ContextVar[DeferredWork | None] = ContextVar("site_builder_deferred_work", default=None)

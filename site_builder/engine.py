@@ -56,9 +56,11 @@ from .writer import FileState, SiteWriter
 
 try:
     from .discovery.dates import publication_dates
+    from .discovery.helpers import discovery_for
     from .discovery.manifest import MANIFEST_FILE
 except ImportError:  # pragma: no cover - discovery not installed in this tree
     publication_dates = None  # type: ignore[assignment]
+    discovery_for = None  # type: ignore[assignment]
     MANIFEST_FILE = None  # type: ignore[assignment]
 
 __all__ = ["Engine"]
@@ -248,13 +250,15 @@ class Engine:
         )
         if writer.refresh:
             self.stages.run("prune", lambda: writer.prune(set(self.new_cache.outputs())))
+        if writer.in_place:
+            self._remove_stale(writer)  # before the finalizers: they read the finished tree
+        if discovery_for is not None and self.recording is not None:
+            discovery_for(renderer).files.published = self.new_cache.outputs()
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
                 lambda finalize=finalize: finalize(renderer, library, out_dir),  # type: ignore[misc]
             )
-        if writer.in_place:
-            self._remove_stale(writer)
         report = self.report
         report.records = len(library.summaries)
         report.written_files += writer.files_written

@@ -264,12 +264,18 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         """Render the registry in place into the served folder, beside MkDocs' pages linked from ``pages``."""
         assert self.core is not None and self.site_dir is not None
         self.docs.sync(pages, self.site_dir)
+        built = False
         try:
             with indexing_in_background(self.search), deferring(self.later):
                 self.report = render_registry(self.core, self.site_dir, self.progress, self.memory)
+            built = True
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
+        finally:
+            if not built:
+                self.later.discard()
         self.docs.fill(self.site_dir)
+        self.later.start()  # the manifest and sitemap, of the finished folder
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self._warnings)

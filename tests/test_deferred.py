@@ -16,15 +16,27 @@ from site_builder.discovery import publish
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
 
-def test_deferred_actions_run_in_the_order_submitted_and_wait_returns_when_all_are_done() -> None:
+def test_deferred_actions_run_once_started_in_the_order_submitted_and_wait_returns_when_all_are_done() -> None:
     work, done = DeferredWork(), []
     gate = threading.Event()
     work.submit("first", lambda: (gate.wait(5), done.append(1)))
     work.submit("second", lambda: done.append(2))
+    assert work.wait(5) and done == []  # queued, not started
+    work.start()
+    work.submit("third", lambda: done.append(3))
+    work.start()
     assert done == []
     gate.set()
     assert work.wait(5)
-    assert done == [1, 2]
+    assert done == [1, 2, 3]
+
+
+def test_discarded_actions_never_run() -> None:
+    work, done = DeferredWork(), []
+    work.submit("the manifest", lambda: done.append(1))
+    work.discard()
+    work.start()
+    assert work.wait(5) and done == []
 
 
 def test_a_failed_deferred_action_is_logged_and_the_next_still_runs(caplog: pytest.LogCaptureFixture) -> None:
@@ -35,6 +47,7 @@ def test_a_failed_deferred_action_is_logged_and_the_next_still_runs(caplog: pyte
 
     work.submit("the manifest", failing)
     work.submit("the sitemap", lambda: done.append("sitemap"))
+    work.start()
     with caplog.at_level(logging.WARNING):
         assert work.wait(5)
     assert done == ["sitemap"]
@@ -58,6 +71,7 @@ def test_within_deferring_the_manifest_is_written_after_the_build_returns(
     with deferring(work):
         render_registry(config(project, site_dir=str(served)), served)
     assert (served / "records").is_dir() and not (served / "manifest.json").exists()
+    work.start()
     gate.set()
     assert work.wait(30)
     fresh = tmp_path / "fresh"

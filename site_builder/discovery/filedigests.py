@@ -4,7 +4,10 @@ The finalizers read the finished tree: the manifest hashes every published
 file, and the search index must know whether any record page changed.  An
 output an incremental build did not change is a hard link to the previous
 build's file (same inode, size and mtime), so its digest is looked up in a
-memo kept in the build cache folder instead of being read again.
+memo kept in the build cache folder instead of being read again.  The build
+engine's own outputs need neither: the writer took their SHA-256 as it wrote
+or checked them, and the engine hands those states over
+(:attr:`BuildDigests.published`), used for a file with exactly that identity.
 
 A remembered digest is used only for the same path with exactly the same
 size, mtime (ns) and inode; a memo that is missing, truncated, corrupt or of
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from ..cache import cache_folder, write_atomically
 from ..config import RegistryConfig
+from ..writer import FileState
 
 MEMO_FILE = "file-digests.bin"
 MAGIC = b"site-builder file digests 2\n"
@@ -129,6 +133,8 @@ class DigestMemo:
     seen: dict[str, str] = field(default_factory=dict)
     settled: dict[str, str] = field(default_factory=dict)
     hashed: int = 0  # files read this build (for tests and profiles)
+    # The build engine's outputs (site path -> SHA-256, size, mtime, inode): known without the memo.
+    published: dict[str, FileState] = field(default_factory=dict)
 
     @classmethod
     def open(cls, config: RegistryConfig, out_dir: Path) -> DigestMemo:
@@ -139,10 +145,15 @@ class DigestMemo:
     def sha256(self, files: list[Found]) -> list[str]:
         """The SHA-256 (hex) of each file, read only when its identity is not remembered."""
         seen, known, settled, settled_before = self.seen, self.known, self.settled, self.settled_before
+        published = self.published
         digests = []
         for key, path, size, mtime, inode in files:
             identity = f"{key}\0{size}\0{mtime}\0{inode}"
             digest = seen.get(identity) or known.get(identity)
+            if digest is None:
+                state = published.get(key)
+                if state is not None and state[1] == size and state[2] == mtime and state[3] == inode:
+                    digest = state[0].hex()
             if digest is None:
                 digest = file_sha256(path)
                 self.hashed += 1
@@ -160,12 +171,18 @@ class DigestMemo:
 
 @dataclass
 class BuildDigests:
-    """The memo one build's finalizers share: opened on first use, saved by the last finalizer that reads files."""
+    """The memo one build's finalizers share: opened on first use, saved by the last finalizer that reads files.
+
+    ``published`` holds the registry outputs as the build engine left them in the output folder
+    (site path -> SHA-256, size, mtime, inode): their digests and identities need neither a read nor a stat.
+    """
 
     config: RegistryConfig
     opened: list[DigestMemo] = field(default_factory=list)
+    published: dict[str, FileState] = field(default_factory=dict)
 
     def memo(self, out_dir: Path) -> DigestMemo:
         if not self.opened:
             self.opened.append(DigestMemo.open(self.config, out_dir))
+        self.opened[0].published = self.published
         return self.opened[0]

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from ..writer import FileState
 from .filedigests import DigestMemo, Found
 
 MANIFEST_FILE = "manifest.json"
@@ -44,38 +45,43 @@ def url_for_file(relative: str) -> str:
     return "/" + relative
 
 
-def _walk(folder: str, prefix: str, found: list[Found]) -> None:
+def _walk(folder: str, prefix: str, known: Mapping[str, FileState], found: list[Found]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             relative = prefix + name
-            if entry.is_dir():
+            state = known.get(relative)
+            if state is not None:
+                found.append((relative, entry.path, state[1], state[2], state[3]))
+            elif entry.is_dir():
                 if not entry.is_symlink() and not (relative + "/").startswith(UNLISTED_PREFIXES):
-                    _walk(entry.path, relative + "/", found)
+                    _walk(entry.path, relative + "/", known, found)
             elif relative not in UNLISTED_FILES:
                 stat = entry.stat()
                 found.append((relative, entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
 
 
-def published_files(out_dir: Path) -> list[Found]:
+def published_files(out_dir: Path, known: Mapping[str, FileState] | None = None) -> list[Found]:
     """(site-relative POSIX path, absolute path, size, mtime, inode) of every published file, by relative path.
 
     Walks with ``os.scandir`` and plain strings, not ``Path`` objects: on a large
     site this runs over every file of the tree, and pathlib's per-path work
     would cost more than the rest of the pass.  Hidden files and folders are
-    not published; symlinked folders are not followed.
+    not published; symlinked folders are not followed.  A file of ``known``
+    (the build engine's outputs, as it left them) is not stat'ed again.
     """
     found: list[Found] = []
-    _walk(str(out_dir), "", found)
+    _walk(str(out_dir), "", known or {}, found)
     found.sort()
     return found
 
 
 def digests(out_dir: Path, memo: DigestMemo) -> dict[str, str]:
-    """URL path -> SHA-256 of the content, for every published file (unchanged files: from ``memo``)."""
-    files = published_files(out_dir)
+    """URL path -> SHA-256 of the content, for every published file (the build's outputs and unchanged
+    files: from ``memo``, which knows the build engine's outputs)."""
+    files = published_files(out_dir, memo.published)
     return dict(zip([url_for_file(f[0]) for f in files], memo.sha256(files), strict=True))
 
 
