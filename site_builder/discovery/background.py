@@ -8,7 +8,9 @@ process per core at a time) and, when every one of them is complete, each
 bundle replaces its shard's (one atomic rename where the kernel can) and the
 job's ``done`` tidies ``pagefind/`` and remembers the new bundles.  Until then
 the site keeps the previous bundles, so the search page works with the
-previous index.  A newer job cancels an older one (its Pagefind processes are
+previous index (but when the set of shards changed, the page, rendered
+already, lists the new set: a shard still being made is missing until the
+swap).  A newer job cancels an older one (its Pagefind processes are
 terminated and its folder removed, nothing is swapped in), and so does
 :meth:`BackgroundIndex.cancel`, which the plugin calls before each rebuild
 writes anything and at shutdown.  Outside the context nothing changes: the

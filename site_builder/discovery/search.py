@@ -120,7 +120,7 @@ def bundle_key(base: bytes, count: int, name: str, pages: list[Found], memo: Dig
 
 
 def pagefind_command(executable: Path, source: Path, output: Path) -> list[str]:
-    # Only record pages carry data-pagefind-body: --glob keeps Pagefind from parsing the rest.
+    # ``source`` holds just the shard's record pages, so --glob only names them.
     return [str(executable), "--site", str(source), "--output-path", str(output), *ARGUMENTS]
 
 
