@@ -88,6 +88,15 @@ class RegistryConfig(BaseModel):
     page_size: int = Field(default=50, ge=1)
     recent_records: int = Field(default=10, ge=0)
     feed_entries: int = Field(default=50, ge=1)
+    search_shard_records: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Records per search index shard: current records are split by a hash of their id into the"
+            " smallest power-of-two number of Pagefind bundles that holds them at this size, so an edit"
+            " re-indexes one shard (see site_builder.discovery.search)."
+        ),
+    )
     previous_manifest: Path | None = None
     workers: int = Field(default=0, ge=0)  # build processes; 0 = all cores
     use_cache: bool = True  # incremental builds from cache_dir; False (--no-cache) builds cold

@@ -78,6 +78,7 @@ class RegistryPluginConfig(base.Config):  # type: ignore[no-untyped-call]
     page_size = c.Optional(c.Type(int))
     recent_records = c.Optional(c.Type(int))
     feed_entries = c.Optional(c.Type(int))
+    search_shard_records = c.Optional(c.Type(int))
     previous_manifest = c.Optional(c.Type(str))
     workers = c.Optional(c.Type(int))
     use_cache = c.Optional(c.Type(bool))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from discovery_fixtures import html, module_site
+from discovery_fixtures import build_site_for, html, module_site, records
+from site_fixtures import make_record
+
+from site_builder.model import Record
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +42,40 @@ def test_record_pages_declare_the_search_filters(site: Path) -> None:
         assert name in filters
 
 
+def test_the_search_page_lists_the_shards_of_the_index_for_the_browser_to_merge(site: Path) -> None:
+    search = html(site, "search/").xpath("//div[@id='search']")[0]
+    assert search.get("data-shards").split() == sorted(p.name for p in (site / "pagefind/shards").iterdir())
+    assert (search.get("data-shard-root"), search.get("data-site-root")) == ("../pagefind/shards/", "../")
+
+
+def several_shards() -> list[Record]:
+    """The records plus two more, for one record per shard: 8 shards, three of them with records."""
+    return [*records(), make_record("second", title="Second record"), make_record("third", title="Third record")]
+
+
 def test_the_search_index_is_the_same_for_two_builds_of_the_same_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from discovery_fixtures import build_site_for, records
-
     def bundle(folder: Path) -> dict[str, bytes]:
         root = folder / "pagefind"
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first = bundle(build_site_for(tmp_path / "a", monkeypatch, records()))
-    assert bundle(build_site_for(tmp_path / "b", monkeypatch, records())) == first
+    first = bundle(build_site_for(tmp_path / "a", monkeypatch, several_shards(), search_shard_records=1))
+    assert len({name.split("/")[1] for name in first if name.startswith("shards/")}) == 3
+    assert bundle(build_site_for(tmp_path / "b", monkeypatch, several_shards(), search_shard_records=1)) == first
+
+
+def test_a_registry_without_current_records_has_no_index_and_its_search_page_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = [r for r in records() if r.withdrawn is not None]
+    site = build_site_for(tmp_path, monkeypatch, gone)
+    doc = html(site, "search/")
+    assert not (site / "pagefind").exists()
+    assert doc.xpath("//script/@src") == [] and doc.xpath("//div[@id='search']") == []
+    assert "nothing to search" in " ".join(doc.xpath("//main")[0].itertext())
 
 
 def test_the_index_covers_title_abstract_and_question_and_leaves_the_fact_tables_and_cite_box_out(site: Path) -> None:

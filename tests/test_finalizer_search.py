@@ -1,7 +1,10 @@
-"""The search index is rebuilt only when what Pagefind reads changed; otherwise the last bundle is reused."""
+"""The search index: shards of the current records, each rebuilt only when what Pagefind reads of it changed."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -13,9 +16,11 @@ from generated_project import config, generated_project
 
 from site_builder.build import build_site, render_registry
 from site_builder.discovery import search
-from site_builder.discovery.background import BackgroundIndex, IndexJob
+from site_builder.discovery.background import BackgroundIndex, IndexJob, ShardRun
 from site_builder.discovery.filedigests import DigestMemo
-from site_builder.discovery.search import STATE_FILE, bundle_key
+from site_builder.discovery.search import bundle_key, key_base
+from site_builder.discovery.searchbundles import state_path
+from site_builder.discovery.searchshards import assign, record_page, shard_count, shard_name, shard_of, shard_pages
 
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
@@ -39,10 +44,29 @@ def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return runs
 
 
-def bundle(site: Path) -> dict[str, tuple[int, bytes]]:
-    """The search bundle: file -> (inode, bytes)."""
-    root = site / "pagefind"
+def bundle(site: Path, folder: str = "pagefind") -> dict[str, tuple[int, bytes]]:
+    """The search index (or one shard's bundle): file -> (inode, bytes)."""
+    root = site / folder
     return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+
+
+def shards(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "pagefind" / "shards").iterdir())
+
+
+def indexed_urls(site: Path, shard: str) -> list[str]:
+    """The URLs of the pages shard ``shard`` indexes (its fragments: gzip, a signature, then JSON)."""
+    fragments = (site / "pagefind" / "shards" / shard / "fragment").glob("*.pf_fragment")
+    return sorted(json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"] for f in fragments)
+
+
+def output_shard(command: list[str]) -> str:
+    """The shard a Pagefind command line indexes: the last folder of its --output-path."""
+    return Path(command[command.index("--output-path") + 1]).name
+
+
+def record_ids(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "records").glob("*.md"))
 
 
 def edit_home_template(root: Path) -> None:
@@ -51,9 +75,17 @@ def edit_home_template(root: Path) -> None:
     template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
 
 
-def edit_title(root: Path) -> None:
-    record = sorted((root / "records").glob("*.md"))[5]
+def edit_title(root: Path, index: int = 5) -> str:
+    record = sorted((root / "records").glob("*.md"))[index]
     record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    return record.stem
+
+
+def withdraw(root: Path, index: int) -> str:
+    record = sorted((root / "records").glob("*.md"))[index]
+    withdrawal = "\nwithdrawn:\n  date: 2026-06-01\n  reason: Duplicate of another record.\ntitle: "
+    record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", withdrawal, 1), encoding="utf-8")
+    return record.stem
 
 
 def test_a_rebuild_whose_record_pages_did_not_change_links_the_last_bundle_without_running_pagefind(
@@ -94,7 +126,7 @@ def test_a_reused_bundle_is_the_one_pagefind_would_write(project: Path, tmp_path
 
 def test_a_bundle_altered_since_it_was_written_is_not_reused(project: Path, pagefind_runs: list[list[str]]) -> None:
     build_site(config(project))
-    entry = project / "site" / "pagefind" / "pagefind-entry.json"
+    entry = project / "site" / "pagefind" / "shards" / "00" / "pagefind-entry.json"
     content = entry.read_bytes()
     entry.unlink()
     entry.write_bytes(content)  # same bytes, but not the file the last build recorded
@@ -106,7 +138,9 @@ def test_a_bundle_altered_since_it_was_written_is_not_reused(project: Path, page
 
 def test_a_lost_bundle_state_runs_pagefind(project: Path, pagefind_runs: list[list[str]]) -> None:
     build_site(config(project))
-    (project / ".cache" / STATE_FILE).write_text("not a state\n", encoding="ascii")
+    state = state_path(config(project))
+    assert state is not None and state.is_file()
+    state.write_text("not a state\n", encoding="ascii")
     edit_home_template(project)
     pagefind_runs.clear()
     build_site(config(project))
@@ -120,7 +154,7 @@ def test_without_the_cache_pagefind_always_runs_and_nothing_is_remembered(
     edit_home_template(project)
     build_site(config(project, use_cache=False))
     assert len(pagefind_runs) == 2
-    assert not (project / ".cache" / STATE_FILE).exists()
+    assert not list((project / ".cache").rglob("pagefind-*"))
 
 
 def test_an_in_place_rebuild_with_unchanged_record_pages_leaves_the_bundle_alone(
@@ -136,23 +170,25 @@ def test_an_in_place_rebuild_with_unchanged_record_pages_leaves_the_bundle_alone
     assert bundle(site) == before
 
 
-def test_an_in_place_rebuild_with_a_changed_record_page_replaces_the_whole_bundle(
+def test_an_in_place_rebuild_with_a_changed_record_page_replaces_the_whole_bundle_of_its_shard(
     project: Path, pagefind_runs: list[list[str]]
 ) -> None:
     site = config(project).site_dir
     render_registry(config(project), site)
-    stale = site / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale = site / "pagefind" / "shards" / "00" / "fragment" / "stale.pf_fragment"
     stale.write_bytes(b"left over")
     edit_title(project)
     render_registry(config(project), site)
     assert not stale.exists()
 
 
-def key_for(site: Path, executable: Path, tmp_path: Path) -> str:
-    return bundle_key(executable, site, DigestMemo(tmp_path / "memo", {}))
+def key_for(site: Path, executable: Path, tmp_path: Path, count: int = 1, name: str = "00") -> str:
+    memo = DigestMemo(tmp_path / "memo", {})
+    ids = sorted(p.name for p in (site / "records").iterdir() if (p / "index.html").is_file())
+    return bundle_key(key_base(executable, memo), count, name, shard_pages(site, ids), memo)
 
 
-def test_the_bundle_key_follows_the_pagefind_binary_its_settings_and_the_record_pages(
+def test_the_bundle_key_follows_the_pagefind_binary_its_settings_the_shard_and_its_record_pages(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_site(config(project))
@@ -161,6 +197,8 @@ def test_the_bundle_key_follows_the_pagefind_binary_its_settings_and_the_record_
     binary.write_bytes(b"pagefind 1")
     first = key_for(site, binary, tmp_path)
     assert key_for(site, binary, tmp_path) == first
+    assert key_for(site, binary, tmp_path, count=2) != first
+    assert key_for(site, binary, tmp_path, name="01") != first
     binary.write_bytes(b"pagefind 2")
     assert key_for(site, binary, tmp_path) != first
     binary.write_bytes(b"pagefind 1")
@@ -176,18 +214,130 @@ def test_the_bundle_key_follows_the_pagefind_binary_its_settings_and_the_record_
     assert key_for(site, binary, tmp_path) != first
 
 
-def test_a_background_run_that_fails_keeps_the_previous_bundle_and_says_so(
+def fake_run(tmp_path: Path, name: str, code: str) -> ShardRun:
+    """A background run of shard ``name`` whose "Pagefind" is ``code`` (Python) writing into its output folder."""
+    bundle = tmp_path / "pagefind" / "shards" / name
+    bundle.mkdir(parents=True)
+    (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    output = tmp_path / ".pagefind-next" / name / "bundle"
+    return ShardRun([sys.executable, "-c", code, str(output)], [], output.parent / "site", output, bundle)
+
+
+def test_a_background_run_that_fails_keeps_the_previous_bundles_and_says_so(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bundle = tmp_path / "pagefind"
-    bundle.mkdir()
-    (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
-    staging = tmp_path / ".pagefind-next"
+    entry = """pathlib.Path(sys.argv[1], 'pagefind-entry.json').write_text('{"languages": {}}')"""
+    write = f"import pathlib, sys; pathlib.Path(sys.argv[1]).mkdir(parents=True); {entry}"  # an empty bundle
+    runs = [fake_run(tmp_path, "00", write), fake_run(tmp_path, "01", "import sys; sys.exit('Error: no pages')")]
     done: list[bool] = []
     index = BackgroundIndex()
-    command = [sys.executable, "-c", "import sys; sys.exit('Error: no pages')"]
-    index.submit(IndexJob(command, staging, bundle, lambda: done.append(True)))
+    index.submit(IndexJob(runs, tmp_path / ".pagefind-next", lambda: done.append(True)))
     assert index.wait(30)
-    assert (bundle / "pagefind-entry.json").read_text(encoding="utf-8") == "{}"
-    assert not staging.exists() and done == []
+    for run in runs:  # neither the run that failed nor the one that succeeded is swapped in
+        assert (run.bundle / "pagefind-entry.json").read_text(encoding="utf-8") == "{}"
+    assert not (tmp_path / ".pagefind-next").exists() and done == []
     assert "Pagefind failed" in caplog.text and "no pages" in caplog.text
+
+
+# -- shards -------------------------------------------------------------------------------------------------------
+
+
+def test_a_record_is_assigned_to_a_shard_by_a_hash_of_its_id_alone() -> None:
+    ids = [f"record-{n}" for n in range(40)]
+    for record_id in ids:
+        assert shard_of(record_id, 8) == int(hashlib.sha256(record_id.encode()).hexdigest()[:8], 16) % 8
+    few, many = assign(ids[:17], 4), assign(ids, 4)  # 5 and 10 shards' worth of 4: K = 8 and 16
+    assert len(few) <= 8 and len(many) <= 16
+    same_k = assign(ids[:20], 4)  # also K = 8: every record of ``few`` is where it was
+    assert all(set(members) <= set(same_k[name]) for name, members in few.items())
+
+
+@pytest.mark.parametrize(
+    ("current", "per_shard", "count"),
+    [
+        (0, 1000, 1),
+        (1, 1000, 1),
+        (1000, 1000, 1),
+        (1001, 1000, 2),
+        (10_000, 1000, 16),
+        (100_000, 1000, 128),
+        (12, 4, 4),
+        (5, 1, 8),
+    ],
+)
+def test_the_number_of_shards_is_the_smallest_power_of_two_that_holds_the_records(
+    current: int, per_shard: int, count: int
+) -> None:
+    assert shard_count(current, per_shard) == count
+
+
+def test_shard_names_have_one_width_for_all_shards_of_a_build() -> None:
+    assert [shard_name(n, 16) for n in (0, 9, 15)] == ["00", "09", "0f"]
+    assert {len(shard_name(n, 4096)) for n in (0, 4095)} == {3}
+
+
+def test_each_current_record_is_indexed_in_its_shard_alone_and_empty_shards_are_not_written(project: Path) -> None:
+    build_site(config(project, search_shard_records=1))  # 12 records: 16 shards, some of them empty
+    site, ids = project / "site", record_ids(project)
+    expected = {shard_name(shard_of(i, 16), 16) for i in ids}
+    assert shards(site) == sorted(expected) and len(expected) < 16
+    for name in shards(site):
+        members = [i for i in ids if shard_name(shard_of(i, 16), 16) == name]
+        assert indexed_urls(site, name) == [f"/records/{i}/" for i in members]
+
+
+def test_pagefinds_ui_files_are_published_once_at_the_top_of_the_index(project: Path) -> None:
+    build_site(config(project, search_shard_records=4))
+    root = project / "site" / "pagefind"
+    first = root / "shards" / shards(project / "site")[0]
+    assert (root / "pagefind-ui.js").read_bytes() == (first / "pagefind-ui.js").read_bytes()
+    assert (root / "pagefind-ui.css").read_bytes() == (first / "pagefind-ui.css").read_bytes()
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["shards"]
+    assert not (root / "pagefind-entry.json").exists()
+
+
+def test_a_withdrawn_record_is_in_no_shard(project: Path) -> None:
+    gone = withdraw(project, 3)
+    build_site(config(project, search_shard_records=4))
+    site = project / "site"
+    assert b"data-pagefind-body" not in (site / record_page(gone)).read_bytes()  # its tombstone
+    urls = [url for name in shards(site) for url in indexed_urls(site, name)]
+    assert f"/records/{gone}/" not in urls and len(urls) == len(record_ids(project)) - 1
+
+
+def test_editing_one_record_runs_pagefind_for_exactly_its_shard(project: Path, pagefind_runs: list[list[str]]) -> None:
+    build_site(config(project, search_shard_records=4))
+    site = project / "site"
+    assert len(pagefind_runs) == len(shards(site)) >= 2
+    before = {name: bundle(site, f"pagefind/shards/{name}") for name in shards(site)}
+    pagefind_runs.clear()
+    edited = edit_title(project)
+    build_site(config(project, search_shard_records=4))
+    edited_shard = shard_name(shard_of(edited, 4), 4)
+    assert [output_shard(command) for command in pagefind_runs] == [edited_shard]
+    for name in shards(site):
+        after = bundle(site, f"pagefind/shards/{name}")
+        assert (after == before[name]) is (name != edited_shard)  # the others: the very same files
+
+
+def test_a_cold_and_an_incremental_build_write_the_same_shards_byte_for_byte(project: Path, tmp_path: Path) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(project, 2)
+    withdraw(project, 7)
+    build_site(config(project, search_shard_records=4))
+    edit_home_template(project)
+    build_site(config(project, search_shard_records=4))
+    build_site(config(project, site_dir=str(tmp_path / "cold"), use_cache=False, search_shard_records=4))
+    assert len(shards(project / "site")) >= 2
+    assert {n: b for n, (_, b) in bundle(project / "site").items()} == {
+        n: b for n, (_, b) in bundle(tmp_path / "cold").items()
+    }
+
+
+def test_when_the_number_of_shards_changes_the_old_shards_are_removed(project: Path) -> None:
+    site = config(project).site_dir
+    render_registry(config(project, search_shard_records=4), site)
+    assert len(shards(site)) >= 2
+    render_registry(config(project), site)  # in place: one shard for 12 records
+    assert shards(site) == ["00"]
+    assert indexed_urls(site, "00") == sorted(f"/records/{i}/" for i in record_ids(project))

@@ -282,3 +282,42 @@ def test_stopping_serve_stops_the_index_run(serve: Serve, project: Path, gate: P
     serve.stop()
     assert not pid_alive(pid)
     assert not (serve.served / ".pagefind-next").exists()
+
+
+def test_a_serve_rebuild_reindexes_only_the_edited_records_shards_and_swaps_them_in_together(
+    project: Path, tmp_path: Path, gate: Path
+) -> None:
+    from site_builder.discovery.searchshards import shard_name, shard_of
+
+    config = project / "mkdocs.yml"  # the plugin's setting: 12 records in 4 shards
+    config.write_text(config.read_text(encoding="utf-8") + "      search_shard_records: 4\n", encoding="utf-8")
+    ids = sorted(p.stem for p in (project / "records").glob("*.md"))
+    first = 0
+    second = next(i for i, name in enumerate(ids) if shard_of(name, 4) != shard_of(ids[first], 4))
+    edited = {shard_name(shard_of(ids[i], 4), 4) for i in (first, second)}
+    serve = Serve(project, tmp_path / "served")
+    try:
+        (gate / "open").touch()
+        serve.build()
+        serve.settle()
+        shards = sorted(p.name for p in (serve.served / "pagefind" / "shards").iterdir())
+        assert len(shards) > len(edited)
+        before = {name: inodes(serve.served, f"pagefind/shards/{name}") for name in shards}
+        runs = len((gate / "started").read_text().split())
+        (gate / "open").unlink()
+        edit_title(project, first)
+        edit_title(project, second)
+        serve.build()  # returns while both shards' Pagefind runs are held at the gate
+        assert {name: inodes(serve.served, f"pagefind/shards/{name}") for name in shards} == before
+        (gate / "open").touch()
+        serve.settle()
+        assert len((gate / "started").read_text().split()) == runs + len(edited)
+        for name in shards:
+            after = inodes(serve.served, f"pagefind/shards/{name}")
+            if name in edited:
+                assert after and set(after.values()).isdisjoint(before[name].values())
+            else:
+                assert after == before[name]
+        assert not (serve.served / ".pagefind-next").exists()
+    finally:
+        serve.stop()

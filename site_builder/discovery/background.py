@@ -1,12 +1,17 @@
-"""Pagefind off the reload path (``mkdocs serve``): index in a thread, swap the bundle in when done.
+"""Pagefind off the reload path (``mkdocs serve``): index in threads, swap the bundles in when all are done.
 
 Inside :func:`indexing_in_background`, :func:`~.search.index_site` does not
-wait for Pagefind: it hands the command to a :class:`BackgroundIndex`, which
-writes the new bundle into a hidden folder beside ``pagefind/`` and swaps it
-into place (one atomic rename where the kernel can) when it is complete.
-Until then the site keeps the previous bundle, so the search page works with
-the previous index.  A newer job cancels an older one (its Pagefind process
-is terminated and its folder removed, never swapped in), and so does
+wait for Pagefind: it hands the runs of the shards whose pages changed to a
+:class:`BackgroundIndex` as one :class:`IndexJob`.  The runs write their
+bundles into a hidden folder beside ``pagefind/`` (at most one Pagefind
+process per core at a time) and, when every one of them is complete, each
+bundle replaces its shard's (one atomic rename where the kernel can) and the
+job's ``done`` tidies ``pagefind/`` and remembers the new bundles.  Until then
+the site keeps the previous bundles, so the search page works with the
+previous index (but when the set of shards changed, the page, rendered
+already, lists the new set: a shard still being made is missing until the
+swap).  A newer job cancels an older one (its Pagefind processes are
+terminated and its folder removed, nothing is swapped in), and so does
 :meth:`BackgroundIndex.cancel`, which the plugin calls before each rebuild
 writes anything and at shutdown.  Outside the context nothing changes: the
 build runs Pagefind itself and fails if Pagefind fails.
@@ -15,17 +20,21 @@ build runs Pagefind itself and fails if Pagefind fails.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..writer import commit_staging
+from .filedigests import Found
 from .pagefind_order import normalize_bundle
+from .searchshards import link_pages
 
 NEXT_BUNDLE = ".pagefind-next"  # hidden: not published, not in the manifest, not cleaned by MkDocs
 
@@ -33,19 +42,54 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class IndexJob:
-    """One Pagefind run: ``command`` writes into ``staging``, which then replaces ``bundle``."""
+class ShardRun:
+    """One shard's Pagefind run: ``command`` indexes ``pages``, linked into ``source``, into ``output``.
+
+    ``output`` is the shard's bundle folder, or (in the background) a folder
+    that replaces the bundle folder ``bundle`` when the job is complete.
+    """
 
     command: list[str]
-    staging: Path
+    pages: list[Found]
+    source: Path
+    output: Path
     bundle: Path
-    done: Callable[[], None]  # after the swap (the build cache remembers the new bundle)
+
+    def prepare(self) -> None:
+        """The folders of the run: a site of just the shard's pages, and no output yet."""
+        link_pages(self.pages, self.source)
+        shutil.rmtree(self.output, ignore_errors=True)  # never write into files a previous site may share
+
+
+def last_line(output: str) -> str:
+    return (output.strip().splitlines()[-1:] or ["no output"])[0]
+
+
+def workers(runs: int) -> int:
+    """Pagefind processes at a time: one per core, no more than there are runs."""
+    return max(1, min(runs, os.cpu_count() or 1))
+
+
+@dataclass
+class IndexJob:
+    """The Pagefind runs of one build, swapped in together; their folders are below ``work``."""
+
+    runs: list[ShardRun]
+    work: Path  # removed when the job ends, complete or not
+    done: Callable[[], None]  # after the swap (tidies pagefind/; the build cache remembers the new bundles)
     cancelled: bool = False
-    process: subprocess.Popen[str] | None = None
+    failed: bool = False
+    processes: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Terminate the job's Pagefind processes that are still running."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
 
 
 class BackgroundIndex:
-    """At most one Pagefind job at a time, in a thread; see the module docstring."""
+    """At most one index job at a time, in a thread; see the module docstring."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -61,14 +105,13 @@ class BackgroundIndex:
         thread.start()
 
     def cancel(self) -> None:
-        """Stop the running job, if any, and wait until it has cleaned up; its bundle is not swapped in."""
+        """Stop the running job, if any, and wait until it has cleaned up; its bundles are not swapped in."""
         with self._lock:
             job, thread = self._job, self._thread
             self._job = self._thread = None
             if job is not None:
                 job.cancelled = True
-                if job.process is not None and job.process.poll() is None:
-                    job.process.terminate()
+                job.stop()
         if thread is not None:
             thread.join()
 
@@ -81,36 +124,58 @@ class BackgroundIndex:
             return not thread.is_alive()
         return True
 
-    def _start(self, job: IndexJob) -> subprocess.Popen[str] | None:
+    def _start(self, job: IndexJob, run: ShardRun) -> subprocess.Popen[str] | None:
         with self._lock:
-            if job.cancelled:
+            if job.cancelled or job.failed:
                 return None
-            job.process = subprocess.Popen(job.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            return job.process
+            process = subprocess.Popen(run.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            job.processes.append(process)
+            return process
+
+    def _index(self, job: IndexJob, run: ShardRun) -> bool:
+        """Run one shard's Pagefind; True when its bundle is complete."""
+        try:
+            if job.cancelled or job.failed:
+                return False
+            run.prepare()
+            process = self._start(job, run)
+            if process is None:
+                return False
+            out, err = process.communicate()
+            shutil.rmtree(run.source, ignore_errors=True)
+            if job.cancelled or job.failed:
+                return False
+            if process.returncode != 0:
+                log.warning("Pagefind failed, the search index was not updated: %s", last_line(err or out))
+                self._fail(job)
+                return False
+            normalize_bundle(run.output)
+            return True
+        except BaseException:
+            self._fail(job)
+            raise
+
+    def _fail(self, job: IndexJob) -> None:
+        """One run failed: the job will not be swapped in, so its other runs stop."""
+        with self._lock:
+            job.failed = True
+            job.stop()
 
     def _run(self, job: IndexJob) -> None:
         try:
-            shutil.rmtree(job.staging, ignore_errors=True)
-            process = self._start(job)
-            if process is None:
-                return
-            out, err = process.communicate()
-            if job.cancelled:
-                return
-            if process.returncode != 0:
-                message = (err or out).strip().splitlines()[-1:] or ["no output"]
-                log.warning("Pagefind failed, the search index was not updated: %s", message[0])
-                return
-            normalize_bundle(job.staging)
+            with ThreadPoolExecutor(workers(len(job.runs)), thread_name_prefix="pagefind") as pool:
+                complete = all([*pool.map(lambda run: self._index(job, run), job.runs)])
             with self._lock:
-                if job.cancelled:
+                if not complete or job.cancelled:
                     return
-                commit_staging(job.staging, job.bundle)
+                for run in job.runs:
+                    run.bundle.parent.mkdir(parents=True, exist_ok=True)
+                    commit_staging(run.output, run.bundle)
                 job.done()
         except Exception as error:  # a thread has no caller to raise to: say so, keep serving the previous index
             log.warning("the search index was not updated: %s", error)
         finally:
-            shutil.rmtree(job.staging, ignore_errors=True)
+            shutil.rmtree(job.work, ignore_errors=True)
 
 
 _BACKGROUND: ContextVar[BackgroundIndex | None] = ContextVar("site_builder_background_index", default=None)

@@ -1,20 +1,38 @@
-"""Search: the ``/search/`` page and the Pagefind index, built over the finished tree.
+"""Search: the ``/search/`` page and the Pagefind index, sharded by record, built over the finished tree.
 
 Pagefind (PyPI ``pagefind[bin]``, a core dependency: its binary is installed
 with the project, nothing is downloaded) indexes only the elements marked
-``data-pagefind-body`` — the record article of current record pages — so
-tombstones, listings and docs are not in the index.  Filters come from the
-``data-pagefind-filter`` attributes of the record page.
+``data-pagefind-body`` — the record article of current record pages.  Filters
+come from the ``data-pagefind-filter`` attributes of the record page.
 
-Pagefind reads every record page, so it runs only when its input changed:
-the key of a bundle is the digest of the Pagefind binary, its command line,
-its configuration (``PAGEFIND_*`` variables, a ``pagefind.*`` file where it
-runs), the normalization code and every record page's path and SHA-256 (from
-the digest memo of :mod:`.filedigests`).  The build cache folder remembers
-the key of the last bundle written and the stat identity of its files; when
-the key is unchanged and the previous site's bundle still has exactly those
-files, the bundle is hard-linked from it (or, building in place, left alone)
-instead of running Pagefind: it is what Pagefind would write again.
+The index is split into shards (:mod:`.searchshards`): each current record is
+in one of K shards, chosen by a hash of its id, K a power of two from the
+number of current records and ``search_shard_records``.  A shard is an
+ordinary Pagefind bundle at ``pagefind/shards/<name>/``, made by running
+Pagefind over a temporary folder of hard links to just that shard's record
+pages at their site paths, so its URLs are the records' own.  Tombstones,
+listings and docs are in no shard; a shard without a record is not made.
+Pagefind's UI files are published once at ``pagefind/``, linked from the first
+shard (they are the same in every shard).  The search page lists the shards
+(it is rendered from the library, before the finalizers run) and
+``assets/search.js`` loads the first as PagefindUI's bundle and merges the
+others with ``mergeIndex``: Pagefind ranks the merged results by score and
+sums the filter counts across bundles.  Without a current record there is no
+shard and no index, and the search page says there is nothing to search.
+
+A shard's Pagefind run reads only its pages, so it runs only when they
+changed: the key of a shard is the digest of the Pagefind binary, its command
+line, its configuration (``PAGEFIND_*`` variables, a ``pagefind.*`` file where
+it runs), the normalization code, K, the shard's name and its pages' paths
+and SHA-256s (from the digest memo of :mod:`.filedigests`).  The build cache
+of the output folder remembers each shard's key and the stat identity of its
+files (:mod:`.searchbundles`); a shard whose key is unchanged and whose bundle
+in the previous site still has exactly those files is hard-linked from it (or,
+building in place, left alone) instead of running Pagefind: it is what
+Pagefind would write again.  The other shards' runs go concurrently, one Pagefind process per core,
+and each bundle is normalized (:mod:`.pagefind_order`), so a cold build and an
+incremental one publish the same bytes.  In ``mkdocs serve`` the runs are
+handed to :mod:`.background`.
 """
 
 from __future__ import annotations
@@ -24,19 +42,28 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from stat import S_ISREG
 
-from ..cache import cache_folder, write_atomically
-from ..config import RegistryConfig
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
 from . import pagefind_order
-from .background import NEXT_BUNDLE, IndexJob, background_index
+from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, workers
 from .filedigests import DigestMemo, Found, found
 from .helpers import discovery_for
 from .pagefind_order import normalize_bundle
+from .searchbundles import (
+    STATE_MAGIC,
+    Remembered,
+    bundle_files,
+    listing,
+    read_state,
+    reuse_bundle,
+    state_path,
+    write_state,
+)
+from .searchshards import SHARDS, assign, publish_ui, shard_count, shard_pages
 
 SEARCH_PAGE = "search/"
 BUNDLE = "pagefind"
@@ -45,12 +72,11 @@ RECORD_PAGES = "records/*/index.html"
 # does not change what is written in it).
 ARGUMENTS = ("--silent", "--glob", RECORD_PAGES)
 CONFIG_FILES = ("pagefind.json", "pagefind.toml", "pagefind.yml", "pagefind.yaml")
-STATE_FILE = "pagefind-bundle.txt"
-STATE_MAGIC = "site-builder pagefind bundle 1"
 
 
 def search_page(renderer: Renderer, library: Library) -> Iterable[Page]:
-    yield renderer.page("search.html", SEARCH_PAGE, total=len(library.current))
+    shards = assign((s.id for s in library.current), renderer.config.search_shard_records)
+    yield renderer.page("search.html", SEARCH_PAGE, total=len(library.current), shards=list(shards))
 
 
 def pagefind_executable() -> Path:
@@ -65,25 +91,6 @@ def pagefind_executable() -> Path:
         ) from None
 
 
-def record_pages(out_dir: Path) -> list[Found]:
-    """Every ``records/<folder>/index.html`` below ``out_dir`` (all Pagefind's glob can match, and more)."""
-    root = out_dir / "records"
-    if not root.is_dir():
-        return []
-    with os.scandir(root) as entries:
-        folders = sorted(e.name for e in entries if e.is_dir())
-    pages = []
-    for name in folders:
-        path = os.path.join(root, name, "index.html")
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        if S_ISREG(stat.st_mode):
-            pages.append((f"records/{name}/index.html", path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    return pages
-
-
 def pagefind_settings() -> bytes:
     """What configures Pagefind besides its command line: its environment variables and a config file."""
     parts = [f"{k}={v}".encode() for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND")]
@@ -93,143 +100,123 @@ def pagefind_settings() -> bytes:
     return b"\0\0".join(parts)
 
 
-def bundle_key(executable: Path, out_dir: Path, memo: DigestMemo) -> str:
-    """What the bundle is a function of: Pagefind itself, its settings, the normalization and the record pages."""
+def key_base(executable: Path, memo: DigestMemo) -> bytes:
+    """What every shard's bundle is a function of: Pagefind itself, its settings and the normalization."""
     h = hashlib.sha256(STATE_MAGIC.encode() + b"\n")
     (binary,) = memo.sha256([found(str(executable), str(executable))])
     h.update(f"{binary}\n{ARGUMENTS}\n".encode())
     h.update(hashlib.sha256(Path(pagefind_order.__file__).read_bytes()).digest())
     h.update(hashlib.sha256(pagefind_settings()).digest())
-    pages = record_pages(out_dir)
+    return h.digest()
+
+
+def bundle_key(base: bytes, count: int, name: str, pages: list[Found], memo: DigestMemo) -> str:
+    """The key of shard ``name`` of ``count``: :func:`key_base` and the shard's record pages."""
+    h = hashlib.sha256(base)
+    h.update(f"{count}\0{name}\n".encode())
     for page, digest in zip(pages, memo.sha256(pages), strict=True):
         h.update(f"{page[0]}\0{digest}\n".encode())
     return h.hexdigest()
 
 
-def bundle_files(bundle: Path) -> list[Found]:
-    """Every file of a bundle, sorted; empty when there is none."""
-    files: list[Found] = []
-    folders = [("", str(bundle))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((prefix + entry.name + "/", entry.path))
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                files.append((prefix + entry.name, entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    return sorted(files)
+def pagefind_command(executable: Path, source: Path, output: Path) -> list[str]:
+    # ``source`` holds just the shard's record pages, so --glob only names them.
+    return [str(executable), "--site", str(source), "--output-path", str(output), *ARGUMENTS]
 
 
-def listing(files: list[Found]) -> str:
-    """A digest of a bundle's file names and stat identities (not contents: reading them is what is saved)."""
-    h = hashlib.sha256()
-    for name, _, size, mtime, inode in files:
-        h.update(f"{name}\0{size}\0{mtime}\0{inode}\n".encode())
-    return h.hexdigest() if files else ""
+def pagefind_failure(out_dir: Path, message: str) -> Problem:
+    return Problem(str(out_dir), 1, "search index", f"Pagefind failed: {message}", "a site Pagefind can index")
 
 
-def state_path(config: RegistryConfig) -> Path | None:
-    if not config.use_cache:
-        return None
-    return cache_folder(config) / STATE_FILE
-
-
-def read_state(path: Path) -> tuple[str, str] | None:
-    """(key, listing) of the last bundle written; None when unknown or unreadable."""
+def run_pagefind(run: ShardRun) -> str | None:
+    """Index one shard into its bundle folder; None, or Pagefind's last line of output when it failed."""
+    run.prepare()
     try:
-        lines = path.read_text(encoding="ascii").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) != 4 or lines[0] != STATE_MAGIC or lines[3] != "" or not lines[2]:
-        return None
-    return lines[1], lines[2]
-
-
-def write_state(path: Path, key: str, bundle: Path) -> None:
-    write_atomically(path, f"{STATE_MAGIC}\n{key}\n{listing(bundle_files(bundle))}\n".encode("ascii"))
-
-
-def link_bundle(files: list[Found], bundle: Path) -> bool:
-    """Hard-link the previous bundle's ``files`` into ``bundle``; False (and nothing left) if that fails."""
-    made: set[str] = set()
-    try:
-        for name, path, *_ in files:
-            target = os.path.join(bundle, name)
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            os.link(path, target)
-    except OSError:  # another file system, or no hard links: run Pagefind instead
-        shutil.rmtree(bundle, ignore_errors=True)
-        return False
-    return True
-
-
-def reuse_bundle(state: tuple[str, str] | None, key: str, previous: Path, bundle: Path) -> bool:
-    """Put the previous build's bundle in place when it is exactly the one made for ``key``."""
-    if state is None or state[0] != key:
-        return False
-    files = bundle_files(previous)
-    if listing(files) != state[1]:
-        return False
-    if previous.resolve() == bundle.resolve():
-        return True
-    shutil.rmtree(bundle, ignore_errors=True)
-    return link_bundle(files, bundle)
-
-
-def pagefind_command(executable: Path, out_dir: Path, bundle: Path) -> list[str]:
-    # Only record pages carry data-pagefind-body: --glob keeps Pagefind from parsing the rest.
-    return [str(executable), "--site", str(out_dir), "--output-path", str(bundle), *ARGUMENTS]
-
-
-def pagefind_failure(out_dir: Path, output: str) -> Problem:
-    message = output.strip().splitlines()[-1:] or ["no output"]
-    return Problem(str(out_dir), 1, "search index", f"Pagefind failed: {message[0]}", "a site Pagefind can index")
-
-
-def run_pagefind(executable: Path, out_dir: Path) -> None:
-    """Index ``out_dir``'s record pages into a new ``out_dir/pagefind/``."""
-    bundle = out_dir / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)  # never write into files a previous site may share
-    result = subprocess.run(pagefind_command(executable, out_dir, bundle), capture_output=True, text=True, check=False)
+        result = subprocess.run(run.command, capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(run.source, ignore_errors=True)
     if result.returncode != 0:
-        raise ProblemsFound([pagefind_failure(out_dir, result.stderr or result.stdout)])
-    normalize_bundle(bundle)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
+        return last_line(result.stderr or result.stdout)
+    normalize_bundle(run.output)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
+    return None
+
+
+def run_shards(runs: list[ShardRun], out_dir: Path) -> None:
+    """Run Pagefind for ``runs``, one process per core at a time; raise ProblemsFound if any failed."""
+    with ThreadPoolExecutor(workers(len(runs)), thread_name_prefix="pagefind") as pool:
+        failures = [message for message in pool.map(run_pagefind, runs) if message is not None]
+    if failures:
+        raise ProblemsFound([pagefind_failure(out_dir, failures[0])])
 
 
 def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
-    """Finalizer: write the Pagefind index and UI into ``out_dir/pagefind/`` (or reuse the previous build's).
+    """Finalizer: write the search shards and Pagefind's UI into ``out_dir/pagefind/``, reusing unchanged shards.
 
-    Within :func:`~.background.indexing_in_background` (``mkdocs serve``) a
-    new index is made in the background and swapped in when complete.
+    Within :func:`~.background.indexing_in_background` (``mkdocs serve``) the
+    shards that changed are made in the background and swapped in when all are complete.
     """
     config = renderer.config
-    executable = pagefind_executable()
-    state = state_path(config)
+    current = [s.id for s in library.current]
+    shards = assign(current, config.search_shard_records)
+    root, state = out_dir / BUNDLE, state_path(config)
     deferred = background_index()
-    if state is None and deferred is None:  # no cache: nothing to compare with
-        run_pagefind(executable, out_dir)
+    if deferred is not None:  # an older job must not swap its bundles in after this build's
+        deferred.cancel()
+    if not shards:  # nothing to search: the search page loads no index
+        shutil.rmtree(root, ignore_errors=True)
+        remember(state, {})
         return
-    key = bundle_key(executable, out_dir, discovery_for(renderer).files.memo(out_dir))
-    bundle = out_dir / BUNDLE
-    if state is not None and reuse_bundle(read_state(state), key, config.site_dir / BUNDLE, bundle):
+    executable = pagefind_executable()
+    pages = {name: shard_pages(out_dir, ids) for name, ids in shards.items()}
+    keys: dict[str, str] = {}
+    if state is not None or deferred is not None:  # else there is nothing to compare with
+        memo = discovery_for(renderer).files.memo(out_dir)
+        base, count = key_base(executable, memo), shard_count(len(current), config.search_shard_records)
+        keys = {name: bundle_key(base, count, name, shard, memo) for name, shard in pages.items()}
+    known = read_state(state) if state is not None else {}
+    previous, bundles = config.site_dir / BUNDLE / SHARDS, root / SHARDS
+    kept = {
+        name: known[name]
+        for name in shards
+        if reuse_bundle(known.get(name), keys.get(name), previous / name, bundles / name)
+    }
+    stale = [name for name in shards if name not in kept]
+    work = out_dir / NEXT_BUNDLE
+    runs = shard_runs(executable, {name: pages[name] for name in stale}, work, bundles, deferred is not None)
+    if deferred is not None and runs:
+        deferred.submit(IndexJob(runs, work, lambda: finish(root, list(shards), state, keys, kept)))
         return
-    if deferred is not None:
-        staging = out_dir / NEXT_BUNDLE
-        command = pagefind_command(executable, out_dir, staging)
-        deferred.submit(IndexJob(command, staging, bundle, lambda: remember(state, key, bundle)))
-        return
-    run_pagefind(executable, out_dir)
-    remember(state, key, bundle)
+    try:
+        run_shards(runs, out_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    finish(root, list(shards), state, keys, kept)
 
 
-def remember(state: Path | None, key: str, bundle: Path) -> None:
+def shard_runs(
+    executable: Path, pages: dict[str, list[Found]], work: Path, bundles: Path, background: bool
+) -> list[ShardRun]:
+    """The runs of the shards ``pages`` (name -> pages), in folders below ``work``.
+
+    Run now, Pagefind writes into the shard's bundle folder; in the background,
+    into a folder below ``work`` that replaces it when the job is complete.
+    """
+    runs = []
+    for name, shard in pages.items():
+        source = work / name / "site"
+        output = work / name / "bundle" if background else bundles / name
+        runs.append(ShardRun(pagefind_command(executable, source, output), shard, source, output, bundles / name))
+    return runs
+
+
+def finish(root: Path, names: list[str], state: Path | None, keys: dict[str, str], kept: dict[str, Remembered]) -> None:
+    """With every shard in place: tidy ``root`` (UI files, no other shards) and remember the bundles."""
+    publish_ui(root, names)
+    if state is not None and keys:
+        made = {name: (keys[name], listing(bundle_files(root / SHARDS / name))) for name in names if name not in kept}
+        remember(state, {name: kept.get(name) or made[name] for name in names})
+
+
+def remember(state: Path | None, shards: dict[str, Remembered]) -> None:
     if state is not None:
-        write_state(state, key, bundle)
+        write_state(state, shards)

@@ -2,7 +2,8 @@
 
 - ``site_url_base``: the served site root (``http://127.0.0.1:<port>/site-builder-test/``), ending in '/';
   the site is built once per session from the repository's records plus a few varied ones
-  (a Verified record with attachments, a corrected one, an undated one, a very long title, a withdrawn one).
+  (a Verified record with attachments, a corrected one, an undated one, a very long title, a withdrawn one),
+  with ``search_shard_records`` small enough that its search index has several shards.
 - ``page``: a Playwright page in Debian's Chromium whose console errors, uncaught exceptions, dialogs
   (alert/confirm/prompt) and requests to any other host are recorded and asserted empty at teardown.
 - ``page_log``: that record, for tests that expect something (``page_log.allow_console("404")``).
@@ -50,7 +51,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sitekit.Bui
     work = tmp_path_factory.mktemp("browser-site")
     server = sitekit.serve(work / "site")
     try:
-        yield sitekit.build_test_site(work, server.url)
+        yield sitekit.build_test_site(work, server.url, search_shard_records=sitekit.SEARCH_SHARD_RECORDS)
     finally:
         server.stop()
 

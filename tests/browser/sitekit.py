@@ -35,6 +35,9 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PROJECT_PATH = "/site-builder-test/"  # served like a GitHub Pages project site: https://<owner>.github.io/<repo>/
 HOSTILE = REPO / "tests" / "hostile_records"
+# The browser site's search shard size: its 6 current records in 4 shards (3 of them with records), so that
+# search results come from several Pagefind bundles merged in the browser.
+SEARCH_SHARD_RECORDS = 2
 # site_url for builds that are read, not served (no server listens there).
 PLACEHOLDER_URL = "http://127.0.0.1:9/site-builder-test/"
 
@@ -261,35 +264,23 @@ def _entry_point() -> str:
     return str(candidate) if candidate.exists() else shutil.which("site-builder") or "site-builder"
 
 
-def build(records_dir: Path, site_dir: Path, site_url: str, work_dir: Path) -> str:
+def build(records_dir: Path, site_dir: Path, site_url: str, work_dir: Path, **registry: Any) -> str:
     """Build a site from ``records_dir`` into ``site_dir`` with ``site_url``; returns the build's output.
 
-    The full MkDocs build (``mkdocs build -f``, which runs the registry plugin and the docs pages) is used
-    with a configuration that inherits the repository's ``mkdocs.yml``; before the driver's build exists,
-    the core ``build.build_site`` builds the registry pages alone.
+    The full MkDocs build (``site-builder build``, or ``mkdocs build -f`` before it exists: both run the
+    registry plugin and the docs pages) is used with a configuration that inherits the repository's
+    ``mkdocs.yml``, with ``registry`` settings added to its plugin section; before the driver's build
+    exists, the core ``build.build_site`` builds the registry pages alone.
     """
     if has_build_command():
-        done = cli("build", "--records", str(records_dir), "--site-dir", str(site_dir), "--site-url", site_url)
+        config = derived_config(records_dir, site_dir, site_url, work_dir, registry)
+        paths = ("--config", str(config), "--records", str(records_dir), "--site-dir", str(site_dir))
+        done = cli("build", *paths, "--site-url", site_url)
         if done.returncode != 0:
             raise AssertionError(f"site-builder build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         return done.stdout + done.stderr
-    mkdocs_yml = REPO / "mkdocs.yml"
-    if mkdocs_yml.is_file() and (REPO / "site_builder" / "mkdocs_plugin.py").is_file():
-        import yaml
-
-        settings = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
-        docs_dir = str(REPO / settings.get("docs_dir", "docs"))
-        settings.update(site_url=site_url, site_dir=str(site_dir), docs_dir=docs_dir)
-        theme = settings.get("theme") or {}
-        if isinstance(theme, dict) and theme.get("custom_dir"):
-            theme["custom_dir"] = str(REPO / theme["custom_dir"])
-        for plugin in settings.get("plugins") or []:
-            if isinstance(plugin, dict) and "registry" in plugin:
-                section = plugin["registry"] = dict(plugin["registry"] or {})
-                section["records_dir"] = str(records_dir)
-                section["templates_dir"] = str(REPO / section.get("templates_dir", "templates"))
-        config = work_dir / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    if (REPO / "mkdocs.yml").is_file() and (REPO / "site_builder" / "mkdocs_plugin.py").is_file():
+        config = derived_config(records_dir, site_dir, site_url, work_dir, registry)
         mkdocs = Path(sys.executable).parent / "mkdocs"
         done = subprocess.run(
             [str(mkdocs if mkdocs.exists() else "mkdocs"), "build", "-q", "-f", str(config)],
@@ -302,16 +293,37 @@ def build(records_dir: Path, site_dir: Path, site_url: str, work_dir: Path) -> s
         if done.returncode != 0:
             raise AssertionError(f"mkdocs build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         return done.stdout + done.stderr
-    return build_core(records_dir, site_dir, site_url)
+    return build_core(records_dir, site_dir, site_url, registry)
 
 
-def build_core(records_dir: Path, site_dir: Path, site_url: str) -> str:
+def derived_config(records_dir: Path, site_dir: Path, site_url: str, work_dir: Path, registry: dict[str, Any]) -> Path:
+    """``work_dir/mkdocs.yml``: the repository's, with absolute folders, this site and the ``registry`` settings."""
+    import yaml
+
+    settings = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    docs_dir = str(REPO / settings.get("docs_dir", "docs"))
+    settings.update(site_url=site_url, site_dir=str(site_dir), docs_dir=docs_dir)
+    theme = settings.get("theme") or {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str(REPO / theme["custom_dir"])
+    for plugin in settings.get("plugins") or []:
+        if isinstance(plugin, dict) and "registry" in plugin:
+            section = plugin["registry"] = dict(plugin["registry"] or {})
+            section["records_dir"] = str(records_dir)
+            section["templates_dir"] = str(REPO / section.get("templates_dir", "templates"))
+            section.update(registry)
+    config = work_dir / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return config
+
+
+def build_core(records_dir: Path, site_dir: Path, site_url: str, registry: dict[str, Any]) -> str:
     """The registry pages alone, through the core (no MkDocs, so no docs pages)."""
     from site_builder.build import build_site
     from site_builder.config import RegistryConfig
 
     config_obj = RegistryConfig.from_settings(
-        {"project_dir": REPO, "records_dir": records_dir, "site_dir": site_dir, "site_url": site_url}
+        {"project_dir": REPO, "records_dir": records_dir, "site_dir": site_dir, "site_url": site_url, **registry}
     )
     return build_site(config_obj).summary()
 
@@ -411,8 +423,11 @@ class BuiltSite:
         return sorted(self.site_dir.rglob("*.html"))
 
 
-def build_test_site(work: Path, site_url: str, include_hostile: bool = False) -> BuiltSite:
-    """The repository's records plus varied (and, if asked, hostile) records, built into ``work/site``."""
+def build_test_site(work: Path, site_url: str, include_hostile: bool = False, **registry: Any) -> BuiltSite:
+    """The repository's records plus varied (and, if asked, hostile) records, built into ``work/site``.
+
+    ``registry``: settings added to the plugin section of the configuration (e.g. ``search_shard_records``).
+    """
     records = work / "records"
     repo_ids = copy_repo_records(records)
     ids = varied_records(records)
@@ -421,7 +436,7 @@ def build_test_site(work: Path, site_url: str, include_hostile: bool = False) ->
             shutil.copy2(path, records / path.name)
             ids[f"hostile:{path.stem}"] = path.stem
     site = work / "site"
-    build(records, site, site_url, work)
+    build(records, site, site_url, work, **registry)
     return BuiltSite(site, records, site_url, ids, repo_ids)
 
 
