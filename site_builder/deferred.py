@@ -17,10 +17,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DeferredWork:
@@ -75,7 +77,27 @@ class DeferredWork:
                 log.warning("%s was not updated: %s", name, error)
 
 
-_DEFERRED: ContextVar[DeferredWork | None] = ContextVar("site_builder_deferred_work", default=None)
+class Slot(Generic[T]):
+    """A value the code a block runs can find (a context variable): whom to hand work to, in serve."""
+
+    def __init__(self, name: str) -> None:
+        self._var: ContextVar[T | None] = ContextVar(name, default=None)
+
+    def get(self) -> T | None:
+        """The value held in this context, if any."""
+        return self._var.get()
+
+    @contextmanager
+    def holding(self, value: T) -> Iterator[None]:
+        """Within the block, :meth:`get` answers ``value``."""
+        token = self._var.set(value)
+        try:
+            yield
+        finally:
+            self._var.reset(token)
+
+
+_DEFERRED: Slot[DeferredWork] = Slot("site_builder_deferred_work")
 
 
 def deferred_work() -> DeferredWork | None:
@@ -83,11 +105,6 @@ def deferred_work() -> DeferredWork | None:
     return _DEFERRED.get()
 
 
-@contextmanager
-def deferring(work: DeferredWork) -> Iterator[None]:
+def deferring(work: DeferredWork) -> AbstractContextManager[None]:
     """Within the block, finalizers that may hand their work to ``work`` do."""
-    token = _DEFERRED.set(work)
-    try:
-        yield
-    finally:
-        _DEFERRED.reset(token)
+    return _DEFERRED.holding(work)

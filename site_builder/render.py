@@ -7,6 +7,7 @@ enters a template as a value, never as template source.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -110,12 +111,16 @@ class TemplateBytecode(jinja2.FileSystemBytecodeCache):
     """
 
     def __init__(self, folder: Path, code: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(folder))
         self.code = code
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"{self.code}\0{name}", filename)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Made when a template is first compiled: a build refused before rendering leaves no folder behind."""
+        os.makedirs(self.directory, exist_ok=True)
+        super().dump_bytecode(bucket)
 
 
 def template_bytecode(config: RegistryConfig) -> TemplateBytecode | None:

@@ -103,7 +103,7 @@ def tree_digests(root: Path) -> dict[str, str]:
     found = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
-        if relative == ".cache" or relative.startswith(".cache/"):
+        if ".cache" in path.relative_to(root).parts:  # a project's build cache, at any depth below root
             continue
         if path.is_symlink():
             found[relative] = "link:" + os.readlink(path)

@@ -24,13 +24,13 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..deferred import Slot
 from ..writer import commit_staging
 from .filedigests import Found
 from .pagefind_order import normalize_bundle
@@ -178,7 +178,7 @@ class BackgroundIndex:
             shutil.rmtree(job.work, ignore_errors=True)
 
 
-_BACKGROUND: ContextVar[BackgroundIndex | None] = ContextVar("site_builder_background_index", default=None)
+_BACKGROUND: Slot[BackgroundIndex] = Slot("site_builder_background_index")
 
 
 def background_index() -> BackgroundIndex | None:
@@ -186,11 +186,6 @@ def background_index() -> BackgroundIndex | None:
     return _BACKGROUND.get()
 
 
-@contextmanager
-def indexing_in_background(index: BackgroundIndex) -> Iterator[None]:
+def indexing_in_background(index: BackgroundIndex) -> AbstractContextManager[None]:
     """Within the block, builds hand Pagefind to ``index`` instead of waiting for it."""
-    token = _BACKGROUND.set(index)
-    try:
-        yield
-    finally:
-        _BACKGROUND.reset(token)
+    return _BACKGROUND.holding(index)
