@@ -46,7 +46,7 @@ from .config import RegistryConfig
 from .library import Library, RecordSummary, build_library, slug_collisions
 from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
-from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS
+from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, finalizer_folders
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
 from .problems import Problem, ProblemsFound
 from .render import LazyPage, Output, Renderer
@@ -249,7 +249,7 @@ class Engine:
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
         if writer.refresh:
-            self.stages.run("prune", lambda: writer.prune(set(self.new_cache.outputs())))
+            self.stages.run("prune", lambda: writer.prune(set(self.new_cache.outputs()), finalizer_folders()))
         if writer.in_place:
             self._remove_stale(writer)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:

@@ -15,7 +15,9 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
   or raise ``ProblemsFound`` to refuse publishing. Like library outputs they
   get the build's renderer, and with it what the whole build shares (the
   publication dates discovery was installed with); the site is swapped into
-  place only after all of them succeed.
+  place only after all of them succeed.  ``FINALIZER_FOLDERS`` names the
+  folders a finalizer makes whole itself: a refreshed tree's files there are
+  left for it to check (and reuse) rather than pruned.
 """
 
 from __future__ import annotations
@@ -97,3 +99,9 @@ LIBRARY_OUTPUTS: list[LibraryOutput] = [
 STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema, *discovery.STATIC_OUTPUTS]
 # Permanence check first (refuse before any slow work), then search index, sitemap, and the manifest last.
 FINALIZERS: list[Finalizer] = [*discovery.FINALIZERS]
+FINALIZER_FOLDERS: dict[Finalizer, tuple[str, ...]] = {**discovery.FINALIZER_FOLDERS}
+
+
+def finalizer_folders() -> tuple[str, ...]:
+    """The site-relative folders (ending in ``/``) that the finalizers this build runs make whole."""
+    return tuple(folder for finalize in FINALIZERS for folder in FINALIZER_FOLDERS.get(finalize, ()))

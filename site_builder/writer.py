@@ -190,30 +190,56 @@ class SiteWriter:
         with suppress(FileNotFoundError):
             os.unlink(self._path(relative))
 
-    def prune(self, keep: set[str]) -> int:
+    def prune(self, keep: set[str], owned: tuple[str, ...] = ()) -> int:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.
 
         Used on a refreshed tree, after the build's outputs are in place: what
-        the older tree held and this build does not publish goes.  Returns the
+        the older tree held and this build does not publish goes.  The files
+        below a folder of ``owned`` (site-relative, ending in ``/``) are left
+        to the finalizer that makes that folder, which checks them itself (the
+        search index reuses an unchanged shard's files where they are).
+        Symbolic links are removed everywhere, never followed.  Returns the
         number of files deleted.
         """
-        removed = 0
-        root = self._root
-        for folder, dirs, files in os.walk(root, topdown=False):
-            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-            prefix = "" if prefix == "." else prefix + "/"
-            for name in files:
-                if prefix + name not in keep:
-                    os.unlink(os.path.join(folder, name))
-                    removed += 1
-            for name in dirs:
-                path = os.path.join(folder, name)
-                if os.path.islink(path):
-                    os.unlink(path)
-                else:
-                    with suppress(OSError):
-                        os.rmdir(path)  # only when empty
-        return removed
+        return _prune(self._root, "", keep, owned)[0]
+
+
+def _prune(folder: str, prefix: str, keep: set[str], owned: tuple[str, ...]) -> tuple[int, bool]:
+    """Files removed below ``folder`` (site-relative ``prefix``), and whether nothing is left in it."""
+    removed, left = 0, False
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            inner = relative + "/"
+            if inner.startswith(owned):
+                _remove_links(entry.path)
+                left = True
+                continue
+            count, empty = _prune(entry.path, inner, keep, owned)
+            removed += count
+            if empty:
+                with suppress(OSError):
+                    os.rmdir(entry.path)
+                    continue
+            left = True
+        elif relative in keep:  # the engine wrote or linked it: a regular file
+            left = True
+        else:
+            os.unlink(entry.path)
+            removed += 1
+    return removed, not left
+
+
+def _remove_links(folder: str) -> None:
+    """Delete the symbolic links below ``folder`` (a finalizer's folder in a refreshed tree), following none."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                os.unlink(entry.path)
+            elif entry.is_dir():
+                _remove_links(entry.path)
 
 
 def _identity(path: str) -> tuple[int, int, int] | None:

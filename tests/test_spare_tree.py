@@ -76,3 +76,41 @@ def test_a_build_without_the_cache_keeps_no_spare_tree(project: Path) -> None:
     build_site(config(project, use_cache=False))
     build_site(config(project, use_cache=False))
     assert not spare_tree(config(project)).exists()
+
+
+def test_a_spare_trees_search_index_is_published_only_where_it_is_the_very_bundle(
+    project: Path, tmp_path: Path
+) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project, search_shard_records=4))
+    spare = spare_tree(config(project))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    first, second, *_ = sorted((spare / "pagefind" / "shards").iterdir())
+    (next(first.glob("fragment/*")).parent / "planted.pf_fragment").write_bytes(b"never published")
+    replaced = next(second.glob("index/*"))
+    content = replaced.read_bytes()
+    replaced.unlink()
+    replaced.write_bytes(content)  # the same bytes, another file: not the one the build remembers
+    (spare / "pagefind" / "stray.js").write_text("never published")
+    (spare / "pagefind" / "linked").symlink_to(outside, target_is_directory=True)
+    edit_title(records(project)[3], "Third")
+    build_site(config(project, search_shard_records=4))
+    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert list(outside.iterdir()) == []
+
+
+def test_an_unchanged_search_shard_in_a_spare_tree_is_left_as_it_is(project: Path) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Again")
+    build_site(config(project, search_shard_records=4))  # staged in the first site: its shards are as they were
+    shards = project / "site" / "pagefind" / "shards"
+    before = {p: p.stat().st_ctime_ns for p in shards.rglob("*") if p.is_file()}
+    edit_title(records(project)[2], "Third")
+    build_site(config(project, search_shard_records=4))  # one shard changed; the others are not even linked
+    after = {p: p.stat().st_ctime_ns for p in shards.rglob("*") if p.is_file()}
+    untouched = {p for p in before if after.get(p) == before[p]}
+    assert len(untouched) > len(before) // 2

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .dates import PublicationDates, publication_dates
     from .helpers import install
-    from .outputs import FINALIZERS, LIBRARY_OUTPUTS, RECORD_OUTPUTS, STATIC_OUTPUTS
+    from .outputs import FINALIZER_FOLDERS, FINALIZERS, LIBRARY_OUTPUTS, RECORD_OUTPUTS, STATIC_OUTPUTS
 
 _MODULES = {
     "FINALIZERS": ".outputs",
+    "FINALIZER_FOLDERS": ".outputs",
     "LIBRARY_OUTPUTS": ".outputs",
     "RECORD_OUTPUTS": ".outputs",
     "STATIC_OUTPUTS": ".outputs",
@@ -40,6 +41,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "FINALIZERS",
+    "FINALIZER_FOLDERS",
     "LIBRARY_OUTPUTS",
     "RECORD_OUTPUTS",
     "STATIC_OUTPUTS",

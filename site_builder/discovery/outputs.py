@@ -17,3 +17,5 @@ STATIC_OUTPUTS = [robots_txt]
 # Order matters: refuse a build that loses a URL before anything slow; the sitemap and manifest come last,
 # from one digest pass over the final tree.
 FINALIZERS = [check_permanence, index_site, write_manifest]
+# The folders a finalizer makes whole, checking what a refreshed tree already holds there itself.
+FINALIZER_FOLDERS = {index_site: ("pagefind/",)}

@@ -98,13 +98,19 @@ def link_bundle(files: list[Found], bundle: Path) -> bool:
 
 
 def reuse_bundle(state: Remembered | None, key: str | None, previous: Path, bundle: Path) -> bool:
-    """Put the previous build's bundle in place when it is exactly the one made for ``key``."""
+    """Put the previous build's bundle in place when it is exactly the one made for ``key``.
+
+    Nothing is done when ``bundle`` already holds exactly those files (same
+    names and stat identities): a refreshed tree's folder is left to this
+    check by the prune (:meth:`~site_builder.writer.SiteWriter.prune`), which
+    has removed any symbolic link in it, so ``bundle`` is a real folder.
+    """
     if state is None or key is None or state[0] != key:
         return False
+    if listing(bundle_files(bundle)) == state[1]:
+        return True  # already its very files: building in place, or in a spare tree that kept them
     files = bundle_files(previous)
     if listing(files) != state[1]:
         return False
-    if previous.resolve() == bundle.resolve():
-        return True
     shutil.rmtree(bundle, ignore_errors=True)
     return link_bundle(files, bundle)
