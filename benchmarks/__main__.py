@@ -10,6 +10,9 @@ edit (record.html: every record page changes), the rebuild ``mkdocs serve``
 runs after a one-record edit (benchmarks.serve_once); and the same registry built
 by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
 RSS is the largest sum over the whole process tree (sampled every 10 ms).
+Each cold build starts after the previous tree's deletion has reached the disk
+(``sync``), and each site's "disk floor" (benchmarks.write_floor: its files
+created, nothing rendered) shows what the disk alone costs.
 """
 
 from __future__ import annotations
@@ -57,8 +60,21 @@ def machine() -> str:
 
 
 def clean(root: Path) -> None:
+    """Remove the built site and the cache, and let the disk finish deleting them before the next build."""
     for name in ("site", ".cache"):
         shutil.rmtree(root / name, ignore_errors=True)
+    os.sync()
+
+
+def floor_row(name: str, site: Path, hugo: Run | None = None) -> str:
+    """The disk's floor for ``site`` (benchmarks.write_floor): its files created, nothing rendered."""
+    result = run([sys.executable, "-m", "benchmarks.write_floor", str(site), str(WORK / "floor")], cwd=Path.cwd())
+    if result.returncode:
+        return f"| {name} | failed: see above | | | | |"
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    floor = Run(found["seconds"], 0, "", 0)
+    ratio = f"{floor.seconds / hugo.seconds:.2f} x" if hugo else ""
+    return f"| {name} | {floor.seconds:.2f} s | | {found['files']:,} | {found['bytes'] / 1e6:.1f} MB | {ratio} |"
 
 
 class Report(TypedDict):
@@ -128,6 +144,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
         for _ in range(repeat):
             shutil.rmtree(site / "public", ignore_errors=True)
             shutil.rmtree(site / "resources", ignore_errors=True)
+            os.sync()
             runs.append(run([binary, "--quiet", "--source", str(site), "--destination", str(site / "public")]))
         hugo = median_run(runs)
         files, size = tree_size(site / "public")
@@ -135,8 +152,10 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
         lines.append(
             row("Hugo 0.168 cold", hugo, f"{files:,}", f"{size / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)")
         )
+        lines.append(floor_row("disk floor: Hugo's files created, nothing rendered", site / "public", hugo))
     cold, report = cold_row("site_builder cold (registry)", root, count, repeat, hugo)
     lines.append(cold)
+    lines.append(floor_row("disk floor: these files created, nothing rendered", root / "site", hugo))
     stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
     pages, _ = cold_row(
         "site_builder cold, registry pages only", root, count, repeat, hugo, "--pages-only", "--no-cache"

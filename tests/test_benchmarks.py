@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
     assert rows == [
         "build",
         "site_builder cold (registry)",
+        "disk floor: these files created, nothing rendered",
         "site_builder cold, registry pages only",
         "no-op rebuild",
         "one-record edit",
@@ -30,3 +32,20 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         "mkdocs serve rebuild after a one-record edit",
     ]
     assert "One-record edit stages (s): scan" in done.stdout
+
+
+def test_the_disk_floor_creates_as_many_files_and_bytes_as_the_tree_it_copies(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "records" / "a").mkdir(parents=True)
+    (site / "records" / "a" / "index.html").write_bytes(b"x" * 1000)
+    (site / "index.html").write_bytes(b"y" * 10)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.write_floor", str(site), str(tmp_path / "floor")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert (report["files"], report["bytes"]) == (2, 1010)
+    assert not (tmp_path / "floor").exists()
