@@ -7,7 +7,8 @@ build's file (same inode, size and mtime), so its digest is looked up in a
 memo kept in the build cache folder instead of being read again.  The build
 engine's own outputs need neither: the writer took their SHA-256 as it wrote
 or checked them, and the engine hands those states over
-(:attr:`BuildDigests.published`), used for a file with exactly that identity.
+(:attr:`BuildDigests.published`), used for a file with exactly that identity,
+so the memo remembers only the other files (MkDocs' pages, the sitemap).
 
 A remembered digest is used only for the same path with exactly the same
 size, mtime (ns) and inode; a memo that is missing, truncated, corrupt or of
@@ -148,12 +149,12 @@ class DigestMemo:
         published = self.published
         digests = []
         for key, path, size, mtime, inode in files:
+            state = published.get(key)
+            if state is not None and state[1] == size and state[2] == mtime and state[3] == inode:
+                digests.append(state[0].hex())  # the build cache remembers it: the memo need not
+                continue
             identity = f"{key}\0{size}\0{mtime}\0{inode}"
             digest = seen.get(identity) or known.get(identity)
-            if digest is None:
-                state = published.get(key)
-                if state is not None and state[1] == size and state[2] == mtime and state[3] == inode:
-                    digest = state[0].hex()
             if digest is None:
                 digest = file_sha256(path)
                 self.hashed += 1
