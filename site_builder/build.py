@@ -6,7 +6,9 @@ atomic write of ``config.site_dir``.  Neither needs MkDocs: the plugin calls
 ``render_registry`` into the directory MkDocs is building.  A rebuild that
 would change nothing is recognised from file identities alone
 (:func:`site_builder.buildstate.still_current`) before the engine
-(:mod:`site_builder.engine`, templates and all) is even imported.
+(:mod:`site_builder.engine`, templates and all) is even imported.  What the
+build loads from the last one stays out of the garbage collector's way
+(:mod:`site_builder.heap`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from .buildstate import BuildMemory, read_state, still_current
 from .cache import cache_file
 from .config import RegistryConfig
+from .heap import LoadedState, collector_paused
 from .report import BuildReport, Progress
 from .writer import staged_site
 
@@ -48,13 +51,16 @@ def render_registry(
     """
     from .engine import Engine
 
-    state = None
-    if config.use_cache:
-        state = memory.state if memory is not None and memory.state is not None else read_state(config)
-    engine = Engine(config, progress, state=state, memory=memory)
-    engine.plan()
-    report = engine.render(out_dir)
-    engine.save(None)
+    with LoadedState() as loaded:
+        with collector_paused():  # the build state, the cache, the previous manifest: large and acyclic
+            state = None
+            if config.use_cache:
+                state = memory.state if memory is not None and memory.state is not None else read_state(config)
+            engine = Engine(config, progress, state=state, memory=memory)
+            engine.plan()
+        loaded.freeze()
+        report = engine.render(out_dir)
+        engine.save(None)
     return report
 
 
@@ -64,20 +70,23 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     A rebuild with nothing changed since the last ``build_site`` writes nothing at all.
     """
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
-    state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-    if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
-        records, files, size = state.totals
-        return BuildReport(records=records, files=files, bytes=size)
-    from .engine import Engine
+    with LoadedState() as loaded:
+        with collector_paused():  # the build state, the cache, the previous manifest: large and acyclic
+            state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
+            if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
+                records, files, size = state.totals
+                return BuildReport(records=records, files=files, bytes=size)
+            from .engine import Engine
 
-    engine = Engine(config, progress, build_date=today, state=state)
-    engine.plan()
-    if engine.unchanged():
-        return engine.unchanged_report()
-    spare = spare_tree(config) if config.use_cache else None
-    with staged_site(config.site_dir, spare) as staging:
-        report = engine.render(staging, refresh=_holds_files(staging))
-    engine.save(config.site_dir)
+            engine = Engine(config, progress, build_date=today, state=state)
+            engine.plan()
+        if engine.unchanged():
+            return engine.unchanged_report()
+        loaded.freeze()
+        spare = spare_tree(config) if config.use_cache else None
+        with staged_site(config.site_dir, spare) as staging:
+            report = engine.render(staging, refresh=_holds_files(staging))
+        engine.save(config.site_dir)
     return report
 
 
