@@ -85,7 +85,7 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
         loaded.freeze()
         spare = spare_tree(config) if config.use_cache else None
         with staged_site(config.site_dir, spare) as staging:
-            report = engine.render(staging, refresh=_holds_files(staging))
+            report = engine.render(staging, refresh=_holds_files(staging), sole=True)
         engine.save(config.site_dir)
     return report
 

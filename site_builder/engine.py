@@ -217,10 +217,12 @@ class Engine:
         return _published(self.report, cache)
 
     # -- render -------------------------------------------------------------------------------
-    def render(self, out_dir: Path, *, refresh: bool = False) -> BuildReport:
+    def render(self, out_dir: Path, *, refresh: bool = False, sole: bool = False) -> BuildReport:
         """Write every registry output into ``out_dir``; raise ProblemsFound (after the records) if input is bad.
 
         With ``refresh``, ``out_dir`` holds an older tree (a spare): what is still right stays, the rest goes.
+        With ``sole``, nothing but this build writes into ``out_dir`` (a staging tree, new or refreshed):
+        the files there are the outputs this build knows, and the finalizers need not walk the tree to list them.
         """
         previous = self.config.site_dir
         writer = SiteWriter(out_dir, previous, refresh=refresh, trusted=self.trusted)
@@ -253,7 +255,8 @@ class Engine:
         if writer.in_place:
             self._remove_stale(writer)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:
-            discovery_for(renderer).files.published = self.new_cache.outputs()
+            files = discovery_for(renderer).files
+            files.published, files.sole = self.new_cache.outputs(), sole
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,

@@ -115,3 +115,26 @@ def test_each_manifest_line_is_what_json_dumps_writes_for_the_url_and_its_entry(
             line.rstrip(",") for line in lines
         }
     assert json.loads("\n".join(lines))["site_url"] == "https://example.org/é/"
+
+
+def test_a_staged_build_lists_in_its_manifest_exactly_the_files_a_walk_of_the_site_finds(tmp_path: Path) -> None:
+    from generated_project import config, generated_project
+
+    from site_builder.build import build_site
+    from site_builder.discovery.manifest import published_files, url_for_file
+
+    project = generated_project(tmp_path, 8)
+
+    def walked() -> set[str]:
+        return {url_for_file(f[0]) for f in published_files(project / "site")} | {"/sitemap.xml"}
+
+    build_site(config(project))
+    assert set(load_json(project / "site", "manifest.json")["urls"]) == walked()
+    first, second = sorted((project / "records").glob("*.md"))[:2]
+    first.unlink()
+    second.write_text(second.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: New ", 1), encoding="utf-8")
+    build_site(config(project))
+    build_site(config(project))  # nothing changed: the first site, kept as the spare, is not built into
+    second.write_text(second.read_text(encoding="utf-8").replace("\ntitle: New ", "\ntitle: ", 1), encoding="utf-8")
+    build_site(config(project))  # staged in that spare, refreshed
+    assert set(load_json(project / "site", "manifest.json")["urls"]) == walked()

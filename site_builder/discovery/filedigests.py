@@ -136,6 +136,7 @@ class DigestMemo:
     hashed: int = 0  # files read this build (for tests and profiles)
     # The build engine's outputs (site path -> SHA-256, size, mtime, inode): known without the memo.
     published: dict[str, FileState] = field(default_factory=dict)
+    sole: bool = False  # the output folder holds only ``published`` (and the finalizers' own files)
 
     @classmethod
     def open(cls, config: RegistryConfig, out_dir: Path) -> DigestMemo:
@@ -176,14 +177,17 @@ class BuildDigests:
 
     ``published`` holds the registry outputs as the build engine left them in the output folder
     (site path -> SHA-256, size, mtime, inode): their digests and identities need neither a read nor a stat.
+    ``sole`` says they are all the folder holds (a staging tree only the engine wrote into), so the
+    manifest lists them without walking the folder; else (MkDocs' folder) it walks it.
     """
 
     config: RegistryConfig
     opened: list[DigestMemo] = field(default_factory=list)
     published: dict[str, FileState] = field(default_factory=dict)
+    sole: bool = False  # no file but ``published`` in the output folder, besides the finalizers' own
 
     def memo(self, out_dir: Path) -> DigestMemo:
         if not self.opened:
             self.opened.append(DigestMemo.open(self.config, out_dir))
-        self.opened[0].published = self.published
+        self.opened[0].published, self.opened[0].sole = self.published, self.sole
         return self.opened[0]

@@ -78,10 +78,23 @@ def published_files(out_dir: Path, known: Mapping[str, FileState] | None = None)
     return found
 
 
+def listed(relative: str) -> bool:
+    """Whether a file at site path ``relative`` has a manifest entry (what :func:`published_files` finds)."""
+    if relative in UNLISTED_FILES or relative.startswith(UNLISTED_PREFIXES):
+        return False
+    return not any(part.startswith(".") for part in relative.split("/"))
+
+
+def known_files(out_dir: Path, known: Mapping[str, FileState]) -> list[Found]:
+    """:func:`published_files` of a folder known to hold only ``known`` (a staging tree only the engine wrote)."""
+    root = str(out_dir)
+    return [(path, f"{root}/{path}", s[1], s[2], s[3]) for path, s in sorted(known.items()) if listed(path)]
+
+
 def digests(out_dir: Path, memo: DigestMemo) -> dict[str, str]:
     """URL path -> SHA-256 of the content, for every published file (the build's outputs and unchanged
-    files: from ``memo``, which knows the build engine's outputs)."""
-    files = published_files(out_dir, memo.published)
+    files: from ``memo``, which knows the build engine's outputs, and whether they are all there is)."""
+    files = known_files(out_dir, memo.published) if memo.sole else published_files(out_dir, memo.published)
     return dict(zip([url_for_file(f[0]) for f in files], memo.sha256(files), strict=True))
 
 
