@@ -66,6 +66,12 @@ def clean(root: Path) -> None:
     os.sync()
 
 
+def stage_times(report: Report) -> str:
+    """A build's stages and their seconds, and how long its processes spent creating files (summed)."""
+    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
+    return f"{stages}; creating files, folders and links: {report['creating']:.2f} s, summed over processes"
+
+
 def floor_row(name: str, site: Path, hugo: Run | None = None) -> str:
     """The disk's floor for ``site`` (benchmarks.write_floor): its files created, nothing rendered."""
     result = run([sys.executable, "-m", "benchmarks.write_floor", str(site), str(WORK / "floor")], cwd=Path.cwd())
@@ -85,6 +91,7 @@ class Report(TypedDict):
     written_files: int
     written_bytes: int
     rendered: int
+    creating: float
     stages: list[tuple[str, float]]
 
 
@@ -156,7 +163,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     cold, report = cold_row("site_builder cold (registry)", root, count, repeat, hugo)
     lines.append(cold)
     lines.append(floor_row("disk floor: these files created, nothing rendered", root / "site", hugo))
-    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
+    stages = stage_times(report)
     pages, _ = cold_row(
         "site_builder cold, registry pages only", root, count, repeat, hugo, "--pages-only", "--no-cache"
     )
@@ -180,7 +187,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     original = target.read_text(encoding="utf-8")
     target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     edit, report = ours(root)
-    edit_stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
+    edit_stages = stage_times(report)
     target.write_text(original, encoding="utf-8")
     lines.append(
         row("one-record edit", edit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB")

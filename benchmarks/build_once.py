@@ -46,6 +46,7 @@ def main() -> None:
                 "written_files": report.written_files,
                 "written_bytes": report.written_bytes,
                 "rendered": report.rendered_records,
+                "creating": report.creating_seconds,
                 "stages": report.stages,
             }
         )

@@ -266,6 +266,7 @@ class Engine:
         report.records = len(library.summaries)
         report.written_files += writer.files_written
         report.written_bytes += writer.bytes_written
+        report.creating_seconds += writer.creating_seconds
         return _published(report, self.new_cache)
 
     def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
@@ -296,6 +297,7 @@ class Engine:
         report = self.report
         report.written_files += result.written
         report.written_bytes += result.written_bytes
+        report.creating_seconds += result.creating_seconds
         if result.summary is None:
             self.problems.extend(result.problems)
             return

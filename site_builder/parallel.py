@@ -125,6 +125,7 @@ class RecordResult:
     written_bytes: int = 0
     reused: int = 0
     reused_bytes: int = 0
+    creating_seconds: float = 0.0  # in the writer's file-creating system calls (see SiteWriter)
 
 
 class RecordWork:
@@ -155,6 +156,7 @@ class RecordWork:
             log.clear()
         writer = self.writer
         before = (writer.files_written, writer.bytes_written, writer.files_reused, writer.bytes_reused)
+        creating = writer.creating_seconds
         previous = task.previous.outputs if task.previous is not None else {}
         outputs: dict[str, FileState] = {}
         for output in RECORD_OUTPUTS:
@@ -171,6 +173,7 @@ class RecordWork:
             writer.bytes_written - before[1],
             writer.files_reused - before[2],
             writer.bytes_reused - before[3],
+            writer.creating_seconds - creating,
         )
 
 

@@ -21,6 +21,9 @@ class BuildReport:
     written_bytes: int = 0
     rendered_records: int = 0
     stages: list[tuple[str, float]] = field(default_factory=list)
+    # Seconds in the system calls that created files, folders and links, summed over every process
+    # (record workers included): how much of the build the disk took.
+    creating_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:

@@ -29,6 +29,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from time import perf_counter
 
 # What the cache remembers of an output file: SHA-256 of its content, size, mtime (ns), inode.
 FileState = tuple[bytes, int, int, int]
@@ -76,6 +77,8 @@ class SiteWriter:
         self.bytes_written = 0
         self.files_reused = 0
         self.bytes_reused = 0
+        # Time spent in the system calls that create files, folders and links: what the disk costs.
+        self.creating_seconds = 0.0
 
     def target(self, relative: str) -> Path:
         """The absolute path for a site-relative POSIX path, refusing anything that escapes."""
@@ -122,6 +125,7 @@ class SiteWriter:
     def write(self, relative: str, content: bytes, digest: bytes | None = None) -> FileState:
         """Write ``content`` as a new file; its state for the cache."""
         path = self._path(relative)
+        start = perf_counter()
         self._parent(path)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
@@ -134,6 +138,7 @@ class SiteWriter:
             stat = os.fstat(fd)
         finally:
             os.close(fd)
+        self.creating_seconds += perf_counter() - start
         self.files_written += 1
         self.bytes_written += len(content)
         return (digest or content_digest(content), stat.st_size, stat.st_mtime_ns, stat.st_ino)
@@ -160,6 +165,7 @@ class SiteWriter:
         if (stat.st_size, stat.st_mtime_ns, stat.st_ino) != state[1:]:
             return None
         if not self.in_place:
+            start = perf_counter()
             self._parent(path)
             if found is not None:
                 _remove(path)  # an older file of a refreshed tree
@@ -172,6 +178,7 @@ class SiteWriter:
                 shutil.copy2(old, path)
                 copied = os.stat(path)
                 state = (state[0], copied.st_size, copied.st_mtime_ns, copied.st_ino)
+            self.creating_seconds += perf_counter() - start
         self.files_reused += 1
         self.bytes_reused += state[1]
         return state

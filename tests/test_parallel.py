@@ -51,3 +51,15 @@ def test_chunks_are_several_per_worker_and_near_equal() -> None:
     assert len(chunks) == 2 * parallel.CHUNKS_PER_WORKER
     assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
     assert [i for c in chunks for i in c] == list(range(1000))
+
+
+def test_the_report_counts_the_workers_time_creating_files_and_none_when_nothing_is_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder import writer
+
+    clock = iter(range(10**6))
+    monkeypatch.setattr(writer, "perf_counter", lambda: float(next(clock)))  # each timed span lasts 1 "second"
+    report = build_site(read_config(project / "mkdocs.yml", workers=2))
+    assert report.creating_seconds == report.written_files
+    assert build_site(read_config(project / "mkdocs.yml", workers=2)).creating_seconds == 0
