@@ -51,7 +51,7 @@ def main() -> None:
     out.mkdir(parents=True)
     os.sync()  # the listing's and the removal's writes are not this measurement's
     workers = os.cpu_count() or 1
-    step = -(-len(files) // workers)
+    step = max(1, -(-len(files) // workers))  # at least 1: an empty tree makes no chunk, not a zero step
     start = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(create, [str(out)] * workers, [files[i : i + step] for i in range(0, len(files), step)]))
