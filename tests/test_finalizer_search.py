@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from generated_project import config, generated_project
 
 from site_builder.build import build_site, render_registry
-from site_builder.discovery import search
+from site_builder.discovery import search, searchshards
 from site_builder.discovery.background import BackgroundIndex, IndexJob, ShardRun
 from site_builder.discovery.filedigests import DigestMemo
 from site_builder.discovery.search import bundle_key, key_base
@@ -341,3 +342,65 @@ def test_when_the_number_of_shards_changes_the_old_shards_are_removed(project: P
     render_registry(config(project), site)  # in place: one shard for 12 records
     assert shards(site) == ["00"]
     assert indexed_urls(site, "00") == sorted(f"/records/{i}/" for i in record_ids(project))
+
+
+# -- where Pagefind reads a shard's pages ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for the memory file system."""
+    folder = tmp_path / "shm"
+    folder.mkdir()
+    monkeypatch.setattr(searchshards, "MEMORY", folder)
+    return folder
+
+
+def site_of(command: list[str]) -> Path:
+    return Path(command[command.index("--site") + 1])
+
+
+def test_pagefind_reads_each_shards_pages_from_this_users_private_folder_in_memory(
+    project: Path, memory: Path, pagefind_runs: list[list[str]]
+) -> None:
+    build_site(config(project))
+    private = memory / f"site-builder-{os.getuid()}"
+    assert pagefind_runs and all(site_of(command).parent == private for command in pagefind_runs)
+    assert private.stat().st_mode & 0o777 == 0o700
+    assert list(private.iterdir()) == []  # each run's pages are removed when it ends
+
+
+def test_without_a_memory_file_system_the_pages_are_put_below_the_output_folder(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagefind_runs: list[list[str]]
+) -> None:
+    monkeypatch.setattr(searchshards, "MEMORY", tmp_path / "absent")
+    build_site(config(project))
+    assert pagefind_runs and all(".pagefind-next" in site_of(command).parts for command in pagefind_runs)
+
+
+def test_a_private_folder_others_can_enter_is_not_used(memory: Path) -> None:
+    private = memory / f"site-builder-{os.getuid()}"
+    private.mkdir(mode=0o755)
+    private.chmod(0o755)
+    assert searchshards.scratch_sites(Path("work"), ["00"]) == {"00": Path("work/00/site")}
+
+
+def test_a_symlink_in_place_of_the_private_folder_is_not_followed(memory: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (memory / f"site-builder-{os.getuid()}").symlink_to(elsewhere)
+    assert searchshards.scratch_sites(Path("work"), ["00"]) == {"00": Path("work/00/site")}
+
+
+def test_folders_left_by_a_process_that_is_gone_are_removed_and_others_kept(memory: Path) -> None:
+    private = memory / f"site-builder-{os.getuid()}"
+    private.mkdir(mode=0o700)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = private / f"{gone.stdout.strip()}-0123456789abcdef-00"
+    running = private / f"{os.getppid()}-0123456789abcdef-00"
+    for folder in (left, running):
+        (folder / "records").mkdir(parents=True)
+    sites = searchshards.scratch_sites(Path("work"), ["00", "01"])
+    assert not left.exists() and running.exists()
+    assert [site.parent for site in sites.values()] == [private, private]
+    assert len({site.name.rsplit("-", 1)[0] for site in sites.values()}) == 1  # one build, one prefix

@@ -9,8 +9,9 @@ The index is split into shards (:mod:`.searchshards`): each current record is
 in one of K shards, chosen by a hash of its id, K a power of two from the
 number of current records and ``search_shard_records``.  A shard is an
 ordinary Pagefind bundle at ``pagefind/shards/<name>/``, made by running
-Pagefind over a temporary folder of hard links to just that shard's record
-pages at their site paths, so its URLs are the records' own.  Tombstones,
+Pagefind over a temporary folder of just that shard's record pages at their
+site paths (copies in memory, or hard links; see :mod:`.searchshards`), so its
+URLs are the records' own.  Tombstones,
 listings and docs are in no shard; a shard without a record is not made.
 Pagefind's UI files are published once at ``pagefind/``, linked from the first
 shard (they are the same in every shard).  The search page lists the shards
@@ -63,7 +64,7 @@ from .searchbundles import (
     state_path,
     write_state,
 )
-from .searchshards import SHARDS, assign, publish_ui, shard_count, shard_pages
+from .searchshards import SHARDS, assign, publish_ui, scratch_sites, shard_count, shard_pages
 
 SEARCH_PAGE = "search/"
 BUNDLE = "pagefind"
@@ -196,14 +197,15 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
 def shard_runs(
     executable: Path, pages: dict[str, list[Found]], work: Path, bundles: Path, background: bool
 ) -> list[ShardRun]:
-    """The runs of the shards ``pages`` (name -> pages), in folders below ``work``.
+    """The runs of the shards ``pages`` (name -> pages).
 
-    Run now, Pagefind writes into the shard's bundle folder; in the background,
-    into a folder below ``work`` that replaces it when the job is complete.
+    Each reads its pages from one of :func:`~.searchshards.scratch_sites`.  Run now,
+    Pagefind writes into the shard's bundle folder; in the background, into a
+    folder below ``work`` that replaces it when the job is complete.
     """
-    runs = []
+    runs, sources = [], scratch_sites(work, pages)
     for name, shard in pages.items():
-        source = work / name / "site"
+        source = sources[name]
         output = work / name / "bundle" if background else bundles / name
         runs.append(ShardRun(pagefind_command(executable, source, output), shard, source, output, bundles / name))
     return runs

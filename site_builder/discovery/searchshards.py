@@ -7,13 +7,22 @@ the id alone, so a record stays in its shard as long as ``K`` does; with a
 power of two, when ``K`` doubles each shard splits in two.  A shard is named by
 its number in hex, zero-padded to a width fixed by ``K``; a shard without a
 record is not made.
+
+Pagefind reads a shard's pages from a folder of their own.  Where Linux offers a
+memory file system (:data:`MEMORY`), the pages are copied into a private folder
+there (:func:`scratch_sites`) rather than linked below the output folder: making
+and removing two entries per page on a busy disk took longer than indexing
+them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
+0.04 s in memory).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
+import stat
 from collections.abc import Iterable
 from math import ceil
 from pathlib import Path
@@ -23,6 +32,7 @@ from .filedigests import Found
 SHARDS = "shards"  # below pagefind/: pagefind/shards/<name>/ is one shard's Pagefind bundle
 # Root files of a bundle that are Pagefind's UI, not its index (pagefind.js and its worker load the index).
 NOT_UI = ("pagefind.js", "pagefind-worker.js")
+MEMORY = Path("/dev/shm")  # Linux's memory file system, where it is mounted
 
 
 def shard_count(current: int, shard_records: int) -> int:
@@ -83,6 +93,54 @@ def link_pages(pages: list[Found], folder: Path) -> None:
         target = os.path.join(folder, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         link_or_copy(path, target)
+
+
+def scratch_sites(work: Path, names: Iterable[str]) -> dict[str, Path]:
+    """Where each shard's pages go for its Pagefind run (not made yet): in memory if possible, else below ``work``."""
+    private = memory_folder()
+    if private is None:
+        return {name: work / name / "site" for name in names}
+    prefix = f"{os.getpid()}-{secrets.token_hex(8)}"
+    return {name: private / f"{prefix}-{name}" for name in names}
+
+
+def memory_folder() -> Path | None:
+    """This user's folder in :data:`MEMORY`, made if missing and cleared of dead processes' folders.
+
+    None when there is no memory file system, or the folder is not a folder
+    that this user alone owns and can enter (it is shared space: anything
+    else may be another user's trap).
+    """
+    if not MEMORY.is_dir():
+        return None
+    private = MEMORY / f"site-builder-{os.getuid()}"
+    try:
+        private.mkdir(mode=0o700, exist_ok=True)
+        found = os.lstat(private)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return None
+    remove_abandoned(private)
+    return private
+
+
+def remove_abandoned(private: Path) -> None:
+    """Remove the folders a process left in ``private`` (named ``<pid>-...``) if that process is gone."""
+    for entry in os.scandir(private):
+        pid = entry.name.partition("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's process
+        return True
+    return True
 
 
 def is_ui_file(name: str) -> bool:
