@@ -7,6 +7,7 @@ Links are absolute from ``site_url`` when set, else relative to the feed.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 
@@ -32,10 +33,16 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), UTC)
 
 
-def newest(summaries: Iterable[RecordSummary], dates: PublicationDates, cap: int) -> list[RecordSummary]:
-    """Current records, newest change first (ties by id), at most ``cap``."""
-    current = [s for s in summaries if s.withdrawn is None]
-    return sorted(current, key=lambda s: (-updated(s, dates).toordinal(), s.id))[:cap]
+Order = dict[str, tuple[int, str]]  # record id -> its place among the newest: newest change first, ties by id
+
+
+def newest_order(summaries: Iterable[RecordSummary], dates: PublicationDates) -> Order:
+    return {s.id: (-updated(s, dates).toordinal(), s.id) for s in summaries}
+
+
+def newest(summaries: Iterable[RecordSummary], order: Order, cap: int) -> list[RecordSummary]:
+    """Current records of ``summaries``, newest change first (ties by id), at most ``cap``."""
+    return heapq.nsmallest(cap, (s for s in summaries if s.withdrawn is None), key=lambda s: order[s.id])
 
 
 def _entry_summary(s: RecordSummary) -> str:
@@ -47,11 +54,13 @@ def _entry_summary(s: RecordSummary) -> str:
     return text
 
 
-def atom_feed(renderer: Renderer, path: str, title: str, listing_url: str, summaries: Sequence[RecordSummary]) -> Page:
-    """The Atom document at site path ``path`` for ``summaries``."""
+def atom_feed(
+    renderer: Renderer, path: str, title: str, listing_url: str, summaries: Sequence[RecordSummary], order: Order
+) -> Page:
+    """The Atom document at site path ``path`` for ``summaries`` (``order``: :func:`newest_order` of them, or more)."""
     config = renderer.config
     dates = discovery_for(renderer).dates
-    entries = newest(summaries, dates, config.feed_entries)
+    entries = newest(summaries, order, config.feed_entries)
     root = relative_root(path)
 
     def link(site_path: str) -> str:
@@ -87,8 +96,9 @@ def atom_feed(renderer: Renderer, path: str, title: str, listing_url: str, summa
 def feeds(renderer: Renderer, library: Library) -> Iterable[Page]:
     """The whole registry's feed, then one per listing (tiers, verdicts)."""
     name = renderer.config.site_name
-    yield atom_feed(renderer, feed_path(""), f"{name}: new and corrected records", "", library.current)
+    order = newest_order(library.current, discovery_for(renderer).dates)  # once: every feed is a part of it
+    yield atom_feed(renderer, feed_path(""), f"{name}: new and corrected records", "", library.current, order)
     for taxonomy in TAXONOMIES:
         for listing in library.listings[taxonomy.name]:
             title = f"{name}: {taxonomy.title} {listing.term.name}"
-            yield atom_feed(renderer, feed_path(listing.url), title, listing.url, listing.records)
+            yield atom_feed(renderer, feed_path(listing.url), title, listing.url, listing.records, order)
