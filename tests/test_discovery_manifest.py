@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from discovery_fixtures import build_site_for, html, load_json, records
+from hypothesis import given
+from hypothesis import strategies as st
 from site_fixtures import make_record
 
 DAY_1, DAY_2 = "1772323200", "1775001600"  # 2026-03-01, 2026-04-01 (UTC)
@@ -138,3 +140,12 @@ def test_a_staged_build_lists_in_its_manifest_exactly_the_files_a_walk_of_the_si
     second.write_text(second.read_text(encoding="utf-8").replace("\ntitle: New ", "\ntitle: ", 1), encoding="utf-8")
     build_site(config(project))  # staged in that spare, refreshed
     assert set(load_json(project / "site", "manifest.json")["urls"]) == walked()
+
+
+@given(st.lists(st.sampled_from(["a", ".a", "a.", "..", ".", "b.c", "pagefind", "manifest.json", ""]), min_size=1))
+def test_a_file_is_listed_unless_it_is_unlisted_or_a_part_of_its_path_is_hidden(parts: list[str]) -> None:
+    from site_builder.discovery.manifest import UNLISTED_FILES, listed
+
+    relative = "/".join(parts)
+    unlisted = relative in UNLISTED_FILES or relative.startswith("pagefind/")
+    assert listed(relative) == (not unlisted and not any(part.startswith(".") for part in parts))

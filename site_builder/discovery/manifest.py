@@ -82,7 +82,7 @@ def listed(relative: str) -> bool:
     """Whether a file at site path ``relative`` has a manifest entry (what :func:`published_files` finds)."""
     if relative in UNLISTED_FILES or relative.startswith(UNLISTED_PREFIXES):
         return False
-    return not any(part.startswith(".") for part in relative.split("/"))
+    return not (relative.startswith(".") or "/." in relative)  # no hidden file or folder on the way
 
 
 def known_files(out_dir: Path, known: Mapping[str, FileState]) -> list[Found]:
