@@ -20,7 +20,7 @@ from pathlib import Path
 from .buildstate import BuildMemory, read_state, still_current
 from .cache import cache_file
 from .config import RegistryConfig
-from .heap import LoadedState, collector_paused
+from .heap import LoadedState
 from .report import BuildReport, Progress
 from .writer import staged_site
 
@@ -51,13 +51,12 @@ def render_registry(
     """
     from .engine import Engine
 
-    with LoadedState() as loaded:
-        with collector_paused():  # the build state, the cache, the previous manifest: large and acyclic
-            state = None
-            if config.use_cache:
-                state = memory.state if memory is not None and memory.state is not None else read_state(config)
-            engine = Engine(config, progress, state=state, memory=memory)
-            engine.plan()
+    with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
+        state = None
+        if config.use_cache:
+            state = memory.state if memory is not None and memory.state is not None else read_state(config)
+        engine = Engine(config, progress, state=state, memory=memory)
+        engine.plan()
         loaded.freeze()
         report = engine.render(out_dir)
         engine.save(None)
@@ -70,16 +69,15 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     A rebuild with nothing changed since the last ``build_site`` writes nothing at all.
     """
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
-    with LoadedState() as loaded:
-        with collector_paused():  # the build state, the cache, the previous manifest: large and acyclic
-            state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-            if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
-                records, files, size = state.totals
-                return BuildReport(records=records, files=files, bytes=size)
-            from .engine import Engine
+    with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
+        state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
+        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
+            records, files, size = state.totals
+            return BuildReport(records=records, files=files, bytes=size)
+        from .engine import Engine
 
-            engine = Engine(config, progress, build_date=today, state=state)
-            engine.plan()
+        engine = Engine(config, progress, build_date=today, state=state)
+        engine.plan()
         if engine.unchanged():
             return engine.unchanged_report()
         loaded.freeze()

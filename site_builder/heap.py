@@ -7,11 +7,11 @@ reference cycle, and all of it lives until the build ends, yet CPython's
 collector walks it again at every full collection the build's later
 allocations trigger: at 10k records that cost ~0.8 s of a one-record edit.
 
-So the loading runs with the collector paused (:func:`collector_paused`),
-and :class:`LoadedState` then freezes everything alive into CPython's
-permanent generation (``gc.freeze``), which collections skip and which
-forked worker processes share without touching.  Reference counting still
-frees frozen objects as usual; only cycles among them wait.  Leaving the
+So :class:`LoadedState` pauses the collector while the state is loaded,
+then freezes everything alive into CPython's permanent generation
+(``gc.freeze``), which collections skip and which forked worker processes
+share without touching, and lets the collector run again.  Reference counting
+still frees frozen objects as usual; only cycles among them wait.  Leaving the
 ``with`` block unfreezes them, so a long-lived process (``mkdocs serve``)
 collects the previous build's cycles as before.
 """
@@ -19,37 +19,38 @@ collects the previous build's cycles as before.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import TracebackType
 
-__all__ = ["LoadedState", "collector_paused"]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection within (as it was before, after)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+__all__ = ["LoadedState"]
 
 
 class LoadedState:
-    """``with LoadedState() as loaded: ... loaded.freeze() ...``: frozen from ``freeze()`` to the block's end."""
+    """``with LoadedState() as loaded: <load> loaded.freeze() <use>``.
+
+    No cyclic collection from the block's start to ``freeze()`` (or the block's
+    end, when it leaves early); what was alive at ``freeze()`` is frozen until
+    the block's end.  The collector is left as it was found (a collector
+    disabled before stays disabled).
+    """
 
     def __init__(self) -> None:
         self.frozen = False
+        self._paused = False
 
     def freeze(self) -> None:
         """Everything alive now lives for the rest of the block: later collections need not walk it."""
         gc.freeze()
         self.frozen = True
+        self._resume()
+
+    def _resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            gc.enable()
 
     def __enter__(self) -> LoadedState:
+        self._paused = gc.isenabled()
+        gc.disable()
         return self
 
     def __exit__(
@@ -57,3 +58,4 @@ class LoadedState:
     ) -> None:
         if self.frozen:
             gc.unfreeze()
+        self._resume()

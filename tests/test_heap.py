@@ -9,21 +9,30 @@ import pytest
 from generated_project import config, generated_project
 
 from site_builder.build import build_site
-from site_builder.heap import LoadedState, collector_paused
+from site_builder.heap import LoadedState
 from site_builder.problems import ProblemsFound
 
 
-def test_the_collector_is_paused_within_and_enabled_again_after() -> None:
-    with collector_paused():
+def test_the_collector_is_paused_from_the_start_of_the_block_until_the_state_is_frozen() -> None:
+    with LoadedState() as loaded:
         assert not gc.isenabled()
+        loaded.freeze()
+        assert gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_block_left_before_freezing_enables_the_collector_again() -> None:
+    with LoadedState():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_collector_disabled_before_stays_disabled_after() -> None:
     gc.disable()
     try:
-        with collector_paused():
-            pass
+        with LoadedState() as loaded:
+            loaded.freeze()
+            assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
         gc.enable()
