@@ -175,20 +175,29 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
         return False
-    return outputs_still(site + os.sep, state.outputs)
+    return outputs_still(site, state.outputs)
 
 
-def outputs_still(prefix: str, outputs: dict[str, OutputStat]) -> bool:
-    """Whether every output (site-relative path -> identity) below ``prefix`` is still exactly that file.
+def outputs_still(site: str, outputs: dict[str, OutputStat]) -> bool:
+    """Whether every output (site-relative path -> identity) in folder ``site`` is still exactly that file.
 
-    Spelled out rather than calling :func:`still` per file: at 10k records this runs for 70k files.
+    Spelled out rather than calling :func:`still` per file: at 10k records this
+    runs for 70k files.  Each is looked up from the open folder (``dir_fd``),
+    so the kernel resolves only the path below it: 0.14-0.15 s instead of
+    0.18-0.25 s for the 10k build's 70,620 files.
     """
     stat = os.stat
     try:
+        folder = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
         for path, (size, mtime, inode) in outputs.items():
-            found = stat(prefix + path)
+            found = stat(path, dir_fd=folder)
             if found.st_size != size or found.st_mtime_ns != mtime or found.st_ino != inode:
                 return False
     except OSError:
         return False
+    finally:
+        os.close(folder)
     return True

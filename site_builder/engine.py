@@ -200,7 +200,7 @@ class Engine:
             return False
         if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
             return False
-        return outputs_still(site_dir + os.sep, {path: state[1:] for path, state in cache.outputs().items()})
+        return outputs_still(site_dir, {path: state[1:] for path, state in cache.outputs().items()})
 
     def unchanged_report(self) -> BuildReport:
         """The report of a no-op rebuild: what the site publishes, nothing written.
