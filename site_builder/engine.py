@@ -43,7 +43,7 @@ from .cache import (
     source_digest,
 )
 from .config import RegistryConfig
-from .library import Library, RecordSummary, build_library, slug_collisions
+from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
 from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, finalizer_folders
@@ -117,6 +117,7 @@ class Engine:
         self.new_cache = BuildCache(b"")
         self.scanned_ns = 0
         self.listing = b""
+        self.recurring: dict[object, object] = {}  # values summaries share (library.share_values)
         self.reread = 0  # record files whose digest the scan could not take from the build state
         self.trusted = False  # whether the cache is this process's own, its outputs left as it recorded them
 
@@ -301,8 +302,8 @@ class Engine:
         if result.summary is None:
             self.problems.extend(result.problems)
             return
-        done[result.name] = result.summary
-        self.new_cache.records[result.name] = RecordEntry(result.source, result.summary, result.outputs, result.lookups)
+        summary = done[result.name] = share_values(result.summary, self.recurring)
+        self.new_cache.records[result.name] = RecordEntry(result.source, summary, result.outputs, result.lookups)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 from generated_project import BUILD_DAY, generated_project, tree
 
-from site_builder import parallel
+from site_builder import engine, library, parallel
 from site_builder.build import build_site
 from site_builder.config import read_config
+from site_builder.library import RecordSummary
 from site_builder.problems import ProblemsFound
 
 
@@ -63,3 +65,30 @@ def test_the_report_counts_the_workers_time_creating_files_and_none_when_nothing
     report = build_site(read_config(project / "mkdocs.yml", workers=2))
     assert report.creating_seconds == report.written_files
     assert build_site(read_config(project / "mkdocs.yml", workers=2)).creating_seconds == 0
+
+
+def test_summaries_received_from_workers_share_one_object_per_recurring_value(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received: list[RecordSummary] = []
+    real = library.share_values
+
+    def recording(summary: RecordSummary, known: dict[object, object]) -> RecordSummary:
+        received.append(real(summary, known))
+        return received[-1]
+
+    monkeypatch.setattr(engine, "share_values", recording)
+    build_site(read_config(project / "mkdocs.yml"))
+    for name in library.RECURRING:
+        values = [getattr(summary, name) for summary in received]
+        assert len({id(value) for value in values}) == len(set(values)), name
+
+
+def test_sharing_a_summarys_values_changes_neither_them_nor_its_digest() -> None:
+    first = RecordSummary("a", "A", "DOI grade", "Verified", (("rigor", "High"),), "none", 0, "P", None, None)
+    copy = pickle.loads(pickle.dumps(first))
+    known: dict[object, object] = {}
+    library.share_values(first, known)
+    shared = library.share_values(copy, known)
+    assert shared == first and shared.digest == first.digest
+    assert shared.tier is first.tier and shared.dimensions is first.dimensions
