@@ -44,7 +44,18 @@ _RUN_SETTINGS = {"workers", "use_cache"}
 Lookup = tuple[str, str, Any]
 
 
-@dataclass
+def share_lookups(lookups: tuple[Lookup, ...], known: dict[Any, Any]) -> tuple[Lookup, ...]:
+    """``lookups`` with each name and answer (a date) the one object ``known`` holds for it.
+
+    Like :func:`~.library.share_values`: a record's lookups arrive from a worker
+    with their own copies of a handful of names and dates.
+    """
+    return tuple(
+        (known.setdefault(name, name), argument, known.setdefault(answer, answer)) for name, argument, answer in lookups
+    )
+
+
+@dataclass(slots=True)
 class RecordEntry:
     """One record file as last built: its source digest, summary and output files."""
 

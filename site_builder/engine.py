@@ -40,6 +40,7 @@ from .cache import (
     environment_key,
     load_cache,
     save_cache,
+    share_lookups,
     source_digest,
 )
 from .config import RegistryConfig
@@ -79,7 +80,7 @@ class Stages:
         return result
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One record file found by the scan."""
 
@@ -117,7 +118,7 @@ class Engine:
         self.new_cache = BuildCache(b"")
         self.scanned_ns = 0
         self.listing = b""
-        self.recurring: dict[object, object] = {}  # values summaries share (library.share_values)
+        self.recurring: dict[Any, Any] = {}  # values summaries share (library.share_values)
         self.reread = 0  # record files whose digest the scan could not take from the build state
         self.trusted = False  # whether the cache is this process's own, its outputs left as it recorded them
 
@@ -303,7 +304,8 @@ class Engine:
             self.problems.extend(result.problems)
             return
         summary = done[result.name] = share_values(result.summary, self.recurring)
-        self.new_cache.records[result.name] = RecordEntry(result.source, summary, result.outputs, result.lookups)
+        lookups = share_lookups(result.lookups, self.recurring)
+        self.new_cache.records[result.name] = RecordEntry(result.source, summary, result.outputs, lookups)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""
