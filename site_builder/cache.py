@@ -48,11 +48,19 @@ def share_lookups(lookups: tuple[Lookup, ...], known: dict[Any, Any]) -> tuple[L
     """``lookups`` with each name and answer (a date) the one object ``known`` holds for it.
 
     Like :func:`~.library.share_values`: a record's lookups arrive from a worker
-    with their own copies of a handful of names and dates.
+    with their own copies of a handful of names and dates.  A build-wide lookup
+    (no argument, as the build date's) is the same for every record: shared whole.
     """
     return tuple(
-        (known.setdefault(name, name), argument, known.setdefault(answer, answer)) for name, argument, answer in lookups
+        known.setdefault(lookup, lookup)
+        if not lookup[1]
+        else (share(lookup[0], known), lookup[1], share(lookup[2], known))
+        for lookup in lookups
     )
+
+
+def share(value: Any, known: dict[Any, Any]) -> Any:
+    return known.setdefault(value, value)
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ read to learn that.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -82,9 +83,8 @@ class Stages:
 
 @dataclass(slots=True)
 class Source:
-    """One record file found by the scan."""
+    """One record file found by the scan (in the records folder: one per record, so no path is kept)."""
 
-    path: str
     name: str
     has_attachments: bool
     stat: SourceStat | None = None  # its identity when the scan saw it (None: it could not be read)
@@ -139,12 +139,10 @@ class Engine:
         self.problems += problems
         self.listing, folders = records_listing(config.records_dir)  # folders: of attached files
         records = str(config.records_dir)
-        self.sources = [
-            Source(os.path.join(records, name), name, name.removesuffix(RECORD_SUFFIX) in folders) for name in names
-        ]
+        self.sources = [Source(sys.intern(name), name.removesuffix(RECORD_SUFFIX) in folders) for name in names]
         for source in self.sources:
             try:
-                source.stat = source_stat(os.stat(source.path))
+                source.stat = source_stat(os.stat(os.path.join(records, source.name)))
             except OSError:
                 source.stat = None
         self.cache = self._load_cache()
@@ -169,7 +167,7 @@ class Engine:
                 return known
         self.reread += 1
         try:
-            with open(source.path, "rb") as file:
+            with open(os.path.join(self.config.records_dir, source.name), "rb") as file:
                 raw = file.read()
         except OSError:
             return None
@@ -283,7 +281,7 @@ class Engine:
                 self.new_cache.records[source.name] = entry
             else:
                 old = self.cache.records.get(source.name) if self.cache is not None else None
-                tasks.append(RecordTask(source.path, source.name, old, source.has_attachments))
+                tasks.append(RecordTask(source.name, old, source.has_attachments))
         total, count = len(self.sources), len(done)
         if self.progress is not None:
             self.progress("records", count, total)

@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 CHUNKS_PER_WORKER = 8
+# At most this many records a chunk: a worker holds a chunk's results until it sends them all, and the
+# main process receives them at once, so the chunk size bounds what each holds at a time.
+CHUNK_RECORDS = 500
 # Below this many records to render, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
@@ -59,9 +62,12 @@ def worker_count(setting: int) -> int:
         return os.cpu_count() or 1
 
 
-def chunked(items: Sequence[Any], workers: int, per_worker: int = CHUNKS_PER_WORKER) -> list[list[Any]]:
-    """``items`` cut into about ``workers * per_worker`` consecutive chunks of near-equal size."""
-    count = max(1, min(len(items), workers * per_worker))
+def chunked(
+    items: Sequence[Any], workers: int, per_worker: int = CHUNKS_PER_WORKER, most: int = CHUNK_RECORDS
+) -> list[list[Any]]:
+    """``items`` cut into consecutive chunks of near-equal size: about ``workers * per_worker``, more if
+    that would put more than ``most`` in a chunk."""
+    count = max(1, min(len(items), max(workers * per_worker, -(-len(items) // most))))
     size, extra = divmod(len(items), count)
     chunks, start = [], 0
     for index in range(count):
@@ -105,10 +111,9 @@ def lookups_hold(lookups: Sequence[Lookup], dates: Any) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordTask:
-    path: str
-    name: str  # record file name: the cache's key
+    name: str  # record file name, in the records folder: the cache's key
     previous: RecordEntry | None = None  # what the last build published for it
     has_attachments: bool = False
 
@@ -140,7 +145,7 @@ class RecordWork:
         self.writer = SiteWriter(out_dir, previous_dir)
 
     def run(self, task: RecordTask) -> RecordResult:
-        path = Path(task.path)
+        path = self.config.records_dir / task.name
         attachments = self.config.records_dir / path.stem
         try:
             raw = path.read_bytes()

@@ -55,6 +55,13 @@ def test_chunks_are_several_per_worker_and_near_equal() -> None:
     assert [i for c in chunks for i in c] == list(range(1000))
 
 
+def test_a_chunk_holds_at_most_chunk_records_however_many_records_there_are() -> None:
+    chunks = parallel.chunked(list(range(20 * parallel.CHUNK_RECORDS + 1)), 2)
+    assert max(map(len, chunks)) <= parallel.CHUNK_RECORDS
+    assert max(map(len, chunks)) - min(map(len, chunks)) <= 1
+    assert [i for c in chunks for i in c] == list(range(20 * parallel.CHUNK_RECORDS + 1))
+
+
 def test_the_report_counts_the_workers_time_creating_files_and_none_when_nothing_is_written(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
