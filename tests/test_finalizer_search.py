@@ -20,8 +20,16 @@ from site_builder.discovery import search, searchshards
 from site_builder.discovery.background import BackgroundIndex, IndexJob, ShardRun
 from site_builder.discovery.filedigests import DigestMemo
 from site_builder.discovery.search import bundle_key, key_base
-from site_builder.discovery.searchbundles import state_path
-from site_builder.discovery.searchshards import assign, record_page, shard_count, shard_name, shard_of, shard_pages
+from site_builder.discovery.searchbundles import state_path, update_bundle
+from site_builder.discovery.searchshards import (
+    Scratch,
+    assign,
+    record_page,
+    shard_count,
+    shard_name,
+    shard_of,
+    shard_pages,
+)
 
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
@@ -62,8 +70,10 @@ def indexed_urls(site: Path, shard: str) -> list[str]:
 
 
 def output_shard(command: list[str]) -> str:
-    """The shard a Pagefind command line indexes: the last folder of its --output-path."""
-    return Path(command[command.index("--output-path") + 1]).name
+    """The shard a Pagefind command line indexes: from the last folder of its --output-path (the shard's
+    own, or in memory ``<pid>-<token>-<shard>-bundle``)."""
+    name = Path(command[command.index("--output-path") + 1]).name
+    return name.removesuffix("-bundle").rsplit("-", 1)[-1]
 
 
 def record_ids(root: Path) -> list[str]:
@@ -171,7 +181,7 @@ def test_an_in_place_rebuild_with_unchanged_record_pages_leaves_the_bundle_alone
     assert bundle(site) == before
 
 
-def test_an_in_place_rebuild_with_a_changed_record_page_replaces_the_whole_bundle_of_its_shard(
+def test_an_in_place_rebuild_with_a_changed_record_page_leaves_exactly_pagefinds_files_in_its_shard(
     project: Path, pagefind_runs: list[list[str]]
 ) -> None:
     site = config(project).site_dir
@@ -382,14 +392,14 @@ def test_a_private_folder_others_can_enter_is_not_used(memory: Path) -> None:
     private = memory / f"site-builder-{os.getuid()}"
     private.mkdir(mode=0o755)
     private.chmod(0o755)
-    assert searchshards.scratch_sites(Path("work"), ["00"]) == {"00": Path("work/00/site")}
+    assert searchshards.scratch_folders(Path("work"), ["00"]) == {"00": Scratch(Path("work/00/site"), None)}
 
 
 def test_a_symlink_in_place_of_the_private_folder_is_not_followed(memory: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (memory / f"site-builder-{os.getuid()}").symlink_to(elsewhere)
-    assert searchshards.scratch_sites(Path("work"), ["00"]) == {"00": Path("work/00/site")}
+    assert searchshards.scratch_folders(Path("work"), ["00"]) == {"00": Scratch(Path("work/00/site"), None)}
 
 
 def test_folders_left_by_a_process_that_is_gone_are_removed_and_others_kept(memory: Path) -> None:
@@ -400,7 +410,67 @@ def test_folders_left_by_a_process_that_is_gone_are_removed_and_others_kept(memo
     running = private / f"{os.getppid()}-0123456789abcdef-00"
     for folder in (left, running):
         (folder / "records").mkdir(parents=True)
-    sites = searchshards.scratch_sites(Path("work"), ["00", "01"])
+    scratch = searchshards.scratch_folders(Path("work"), ["00", "01"])
     assert not left.exists() and running.exists()
-    assert [site.parent for site in sites.values()] == [private, private]
-    assert len({site.name.rsplit("-", 1)[0] for site in sites.values()}) == 1  # one build, one prefix
+    folders = [folder for site, bundle in scratch.values() for folder in (site, bundle)]
+    assert all(folder is not None and folder.parent == private for folder in folders)
+    assert len({folder.name.rsplit("-", 2)[0] for folder in folders if folder is not None}) == 1  # one build
+
+
+def test_an_edit_leaves_the_files_of_its_shard_that_pagefind_wrote_the_same_untouched(
+    project: Path, memory: Path, pagefind_runs: list[list[str]]
+) -> None:
+    build_site(config(project))
+    build_site(config(project))  # the spare tree exists from here on
+    edit_home_template(project)
+    build_site(config(project))
+    site = config(project).site_dir
+    before = bundle(site, "pagefind/shards/00")
+    edit_title(project)
+    build_site(config(project))
+    after = bundle(site, "pagefind/shards/00")
+    kept = [name for name in after if name in before and after[name] == before[name]]
+    assert any(name.startswith("fragment/") for name in kept)  # the other records' fragments: same file
+    assert after != before
+
+
+# -- updating a shard's folder from a bundle made elsewhere ----------------------------------------------------------
+
+
+def test_a_bundle_update_keeps_same_files_replaces_changed_ones_and_removes_the_rest(tmp_path: Path) -> None:
+    made, folder = tmp_path / "made", tmp_path / "bundle"
+    for root, files in (
+        (made, {"same": b"1", "changed": b"new", "fragment/a": b"a"}),
+        (folder, {"same": b"1", "changed": b"old", "extra": b"x", "fragment/b": b"b"}),
+    ):
+        for name, content in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(content)
+    live = tmp_path / "live-changed"
+    os.link(folder / "changed", live)  # the old file is also the live site's
+    same = (folder / "same").stat().st_ino
+    update_bundle(made, folder)
+    assert {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == {
+        "same": b"1",
+        "changed": b"new",
+        "fragment/a": b"a",
+    }
+    assert (folder / "same").stat().st_ino == same
+    assert live.read_bytes() == b"old"
+
+
+def test_a_bundle_update_removes_symlinks_without_following_them(tmp_path: Path) -> None:
+    made, folder, outside = tmp_path / "made", tmp_path / "bundle", tmp_path / "outside"
+    (made / "fragment").mkdir(parents=True)
+    (made / "fragment" / "a").write_bytes(b"a")
+    (made / "entry").write_bytes(b"e")
+    outside.mkdir()
+    (outside / "a").write_bytes(b"kept")
+    (outside / "entry").write_bytes(b"e")
+    folder.mkdir()
+    (folder / "fragment").symlink_to(outside)
+    (folder / "entry").symlink_to(outside / "entry")
+    update_bundle(made, folder)
+    assert not (folder / "fragment").is_symlink() and (folder / "fragment" / "a").read_bytes() == b"a"
+    assert not (folder / "entry").is_symlink() and (folder / "entry").read_bytes() == b"e"
+    assert (outside / "a").read_bytes() == b"kept"

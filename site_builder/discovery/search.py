@@ -62,9 +62,10 @@ from .searchbundles import (
     read_state,
     reuse_bundle,
     state_path,
+    update_bundle,
     write_state,
 )
-from .searchshards import SHARDS, assign, publish_ui, scratch_sites, shard_count, shard_pages
+from .searchshards import SHARDS, assign, publish_ui, scratch_folders, shard_count, shard_pages
 
 SEARCH_PAGE = "search/"
 BUNDLE = "pagefind"
@@ -136,9 +137,16 @@ def run_pagefind(run: ShardRun) -> str | None:
         result = subprocess.run(run.command, capture_output=True, text=True, check=False)
     finally:
         shutil.rmtree(run.source, ignore_errors=True)
-    if result.returncode != 0:
-        return last_line(result.stderr or result.stdout)
-    normalize_bundle(run.output)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
+    elsewhere = run.output != run.bundle  # made in memory: the shard's folder is updated from it
+    try:
+        if result.returncode != 0:
+            return last_line(result.stderr or result.stdout)
+        normalize_bundle(run.output)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
+        if elsewhere:
+            update_bundle(run.output, run.bundle)
+    finally:
+        if elsewhere:
+            shutil.rmtree(run.output, ignore_errors=True)
     return None
 
 
@@ -199,14 +207,15 @@ def shard_runs(
 ) -> list[ShardRun]:
     """The runs of the shards ``pages`` (name -> pages).
 
-    Each reads its pages from one of :func:`~.searchshards.scratch_sites`.  Run now,
-    Pagefind writes into the shard's bundle folder; in the background, into a
-    folder below ``work`` that replaces it when the job is complete.
+    Each works in its :func:`~.searchshards.scratch_folders`.  Run now,
+    Pagefind writes into the shard's bundle folder, or into memory and the
+    folder is updated from there; in the background, into a folder below
+    ``work`` that replaces it when the job is complete.
     """
-    runs, sources = [], scratch_sites(work, pages)
+    runs, scratch = [], scratch_folders(work, pages)
     for name, shard in pages.items():
-        source = sources[name]
-        output = work / name / "bundle" if background else bundles / name
+        source, made = scratch[name]
+        output = work / name / "bundle" if background else made or bundles / name
         runs.append(ShardRun(pagefind_command(executable, source, output), shard, source, output, bundles / name))
     return runs
 

@@ -114,3 +114,57 @@ def reuse_bundle(state: Remembered | None, key: str | None, previous: Path, bund
         return False
     shutil.rmtree(bundle, ignore_errors=True)
     return link_bundle(files, bundle)
+
+
+def update_bundle(made: Path, bundle: Path) -> None:
+    """Make folder ``bundle`` hold exactly the files of ``made``, a complete bundle made elsewhere.
+
+    A file already there with the same bytes stays.  Any other is written
+    anew, its old file unlinked first (it may be hard-linked to the live
+    site); what ``made`` lacks is removed.  A symbolic link is never followed:
+    it is removed like any file that is not wanted.
+    """
+    if bundle.is_symlink() or (bundle.exists() and not bundle.is_dir()):
+        bundle.unlink()
+    bundle.mkdir(parents=True, exist_ok=True)
+    _update(str(made), str(bundle))
+
+
+def _update(made: str, folder: str) -> None:
+    with os.scandir(folder) as entries:
+        old = {entry.name: entry for entry in entries}
+    with os.scandir(made) as entries:
+        for entry in entries:
+            target = os.path.join(folder, entry.name)
+            there = old.pop(entry.name, None)
+            if entry.is_dir(follow_symlinks=False):
+                if there is None or not there.is_dir(follow_symlinks=False):
+                    if there is not None:
+                        os.unlink(target)
+                    os.mkdir(target)
+                _update(entry.path, target)
+                continue
+            with open(entry.path, "rb") as file:
+                content = file.read()
+            if there is not None:
+                if there.is_file(follow_symlinks=False) and _holds(target, content):
+                    continue
+                _remove(there)
+            with open(target, "xb") as file:
+                file.write(content)
+    for entry in old.values():
+        _remove(entry)
+
+
+def _holds(path: str, content: bytes) -> bool:
+    if os.stat(path, follow_symlinks=False).st_size != len(content):
+        return False
+    with open(path, "rb") as file:
+        return file.read() == content
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)

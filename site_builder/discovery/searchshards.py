@@ -10,10 +10,14 @@ record is not made.
 
 Pagefind reads a shard's pages from a folder of their own.  Where Linux offers a
 memory file system (:data:`MEMORY`), the pages are copied into a private folder
-there (:func:`scratch_sites`) rather than linked below the output folder: making
+there (:func:`scratch_folders`) rather than linked below the output folder: making
 and removing two entries per page on a busy disk took longer than indexing
 them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
-0.04 s in memory).
+0.04 s in memory).  Pagefind writes the bundle there too, and the shard's
+folder is then updated from it (:func:`~.searchbundles.update_bundle`): after
+an edit most of a shard's ~680 files are unchanged (its pages' fragments are
+named by their content), and they are left as they are instead of being
+deleted and written again.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import stat
 from collections.abc import Iterable
 from math import ceil
 from pathlib import Path
+from typing import NamedTuple
 
 from .filedigests import Found
 
@@ -95,13 +100,20 @@ def link_pages(pages: list[Found], folder: Path) -> None:
         link_or_copy(path, target)
 
 
-def scratch_sites(work: Path, names: Iterable[str]) -> dict[str, Path]:
-    """Where each shard's pages go for its Pagefind run (not made yet): in memory if possible, else below ``work``."""
+class Scratch(NamedTuple):
+    """Where a shard's Pagefind run works (neither folder made yet)."""
+
+    site: Path  # the shard's pages, for Pagefind to read
+    bundle: Path | None  # where Pagefind writes the bundle before it updates the shard's folder; None: straight in
+
+
+def scratch_folders(work: Path, names: Iterable[str]) -> dict[str, Scratch]:
+    """Per shard, where its run works: in memory if possible (pages and bundle), else its pages below ``work``."""
     private = memory_folder()
     if private is None:
-        return {name: work / name / "site" for name in names}
+        return {name: Scratch(work / name / "site", None) for name in names}
     prefix = f"{os.getpid()}-{secrets.token_hex(8)}"
-    return {name: private / f"{prefix}-{name}" for name in names}
+    return {name: Scratch(private / f"{prefix}-{name}-site", private / f"{prefix}-{name}-bundle") for name in names}
 
 
 def memory_folder() -> Path | None:
