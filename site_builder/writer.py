@@ -26,7 +26,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from time import perf_counter
@@ -46,10 +46,16 @@ def content_digest(content: bytes) -> bytes:
 
 def replace_file(path: Path, content: bytes) -> None:
     """Write ``path`` as a new file (never in place: it may be hard-linked to the live site)."""
+    replace_file_from(path, (content,))
+
+
+def replace_file_from(path: Path, parts: Iterable[bytes]) -> None:
+    """:func:`replace_file` with the content given in parts, written as they come."""
     with suppress(FileNotFoundError):
         path.unlink()
     with open(path, "xb") as handle:
-        handle.write(content)
+        for part in parts:
+            handle.write(part)
 
 
 class SiteWriter:

@@ -149,3 +149,17 @@ def test_a_file_is_listed_unless_it_is_unlisted_or_a_part_of_its_path_is_hidden(
     relative = "/".join(parts)
     unlisted = relative in UNLISTED_FILES or relative.startswith("pagefind/")
     assert listed(relative) == (not unlisted and not any(part.startswith(".") for part in parts))
+
+
+def test_the_manifest_written_in_parts_is_the_same_file_whatever_the_part_size() -> None:
+    import json
+    from datetime import date
+
+    from site_builder.discovery.manifest import Entry, manifest_json, manifest_parts
+
+    entries = {f"/records/r{i}/": Entry(f"{i:064x}", date(2026, 3, 1), date(2026, 4, i + 1)) for i in range(7)}
+    whole = manifest_json(entries, "https://example.org/").decode("utf-8")
+    for lines in (1, 2, 3, 7, 100):
+        assert "".join(manifest_parts(entries, "https://example.org/", lines)) == whole
+    assert list(json.loads(whole)["urls"]) == sorted(entries)
+    assert json.loads(manifest_json({}, "")) == {"manifest_version": 1, "site_url": "", "urls": {}}

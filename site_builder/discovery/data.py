@@ -50,11 +50,13 @@ def records_api(renderer: Renderer, library: Library) -> Iterable[Page]:
     """Every record's summary, current and withdrawn, by id: one JSON document and one JSON Lines file.
 
     Each row is encoded once, compactly, and serves both files (at 10k records
-    encoding every row twice was most of the time this took).
+    encoding every row twice was most of the time this took): the lines are
+    joined first, and the document is made from them (a JSON row has no line
+    break), so at most the two files are held at once, not their rows too.
     """
     dates = discovery_for(renderer).dates
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    rows = [encode(summary_data(s, renderer, dates)) for s in library.summaries]
-    head = encode({"schema_version": SCHEMA_VERSION, "count": len(rows)})[:-1]  # without its closing brace
-    yield "api/records.json", f'{head},"records":[{",".join(rows)}]}}\n'.encode()
-    yield "api/records.jsonl", "".join(f"{row}\n" for row in rows).encode()
+    lines = "".join([encode(summary_data(s, renderer, dates)) + "\n" for s in library.summaries]).encode()
+    head = encode({"schema_version": SCHEMA_VERSION, "count": len(library.summaries)})[:-1].encode()
+    yield "api/records.json", b"".join((head, b',"records":[', lines[:-1].replace(b"\n", b","), b"]}\n"))
+    yield "api/records.jsonl", lines

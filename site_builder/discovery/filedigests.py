@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,13 +147,16 @@ class DigestMemo:
 
     def sha256(self, files: list[Found]) -> list[str]:
         """The SHA-256 (hex) of each file, read only when its identity is not remembered."""
+        return [digest for _, digest in self.each(files)]
+
+    def each(self, files: Iterable[Found]) -> Iterator[tuple[str, str]]:
+        """(key, SHA-256 in hex) of each file, as :meth:`sha256`, one at a time."""
         seen, known, settled, settled_before = self.seen, self.known, self.settled, self.settled_before
         published = self.published
-        digests = []
         for key, path, size, mtime, inode in files:
             state = published.get(key)
             if state is not None and state[1] == size and state[2] == mtime and state[3] == inode:
-                digests.append(state[0].hex())  # the build cache remembers it: the memo need not
+                yield key, state[0].hex()  # the build cache remembers it: the memo need not
                 continue
             identity = f"{key}\0{size}\0{mtime}\0{inode}"
             digest = seen.get(identity) or known.get(identity)
@@ -162,8 +166,7 @@ class DigestMemo:
             seen[identity] = digest
             if mtime < settled_before:
                 settled[identity] = digest
-            digests.append(digest)
-        return digests
+            yield key, digest
 
     def save(self) -> None:
         """Remember this build's settled digests (only those: files gone since are forgotten)."""

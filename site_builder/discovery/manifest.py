@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -85,17 +86,20 @@ def listed(relative: str) -> bool:
     return not (relative.startswith(".") or "/." in relative)  # no hidden file or folder on the way
 
 
-def known_files(out_dir: Path, known: Mapping[str, FileState]) -> list[Found]:
-    """:func:`published_files` of a folder known to hold only ``known`` (a staging tree only the engine wrote)."""
+def known_files(out_dir: Path, known: Mapping[str, FileState]) -> Iterator[Found]:
+    """:func:`published_files` of a folder known to hold only ``known`` (a staging tree only the engine wrote).
+
+    One at a time: at 100k records a list of them, each with its absolute path, held ~150 MB.
+    """
     root = str(out_dir)
-    return [(path, f"{root}/{path}", s[1], s[2], s[3]) for path, s in sorted(known.items()) if listed(path)]
+    return ((path, f"{root}/{path}", s[1], s[2], s[3]) for path, s in sorted(known.items()) if listed(path))
 
 
 def digests(out_dir: Path, memo: DigestMemo) -> dict[str, str]:
     """URL path -> SHA-256 of the content, for every published file (the build's outputs and unchanged
     files: from ``memo``, which knows the build engine's outputs, and whether they are all there is)."""
     files = known_files(out_dir, memo.published) if memo.sole else published_files(out_dir, memo.published)
-    return dict(zip([url_for_file(f[0]) for f in files], memo.sha256(files), strict=True))
+    return {url_for_file(key): digest for key, digest in memo.each(files)}
 
 
 def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: date) -> dict[str, Entry]:
@@ -113,12 +117,18 @@ def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: da
 
 
 def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
-    """The manifest file: one URL a line, so a deploy's change reads as a diff of the lines it touched.
+    """The manifest file's bytes (:func:`manifest_parts` joined)."""
+    return "".join(manifest_parts(entries, site_url)).encode("utf-8")
 
-    Each line is what ``json.dumps`` (no indentation, default separators) writes
-    for the URL and its entry; the keys are spelled out and the dates, which
-    need no escaping, are formatted once per distinct date: on a large site
-    this runs for every URL.
+
+def manifest_parts(entries: Mapping[str, Entry], site_url: str, lines: int = 4096) -> Iterator[str]:
+    """The manifest file, a few thousand URLs at a time (at 100k records it is ~130 MB of text).
+
+    One URL a line, so a deploy's change reads as a diff of the lines it
+    touched.  Each line is what ``json.dumps`` (no indentation, default
+    separators) writes for the URL and its entry; the keys are spelled out
+    and the dates, which need no escaping, are formatted once per distinct
+    date: on a large site this runs for every URL.
     """
     dump = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options makes one per call
     days: dict[date, str] = {}
@@ -129,14 +139,20 @@ def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
             text = days[value] = value.isoformat()
         return text
 
-    rows = ",\n".join(
+    head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
+    if not entries:
+        yield f'{{{head}, "urls": {{}}}}\n'
+        return
+    rows = (
         f'  {dump(url)}: {{"first_published": "{day(e.first_published)}", '
         f'"last_changed": "{day(e.last_changed)}", "sha256": {dump(e.sha256)}}}'
         for url, e in sorted(entries.items())
     )
-    head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
-    body = f'{{{head},\n"urls": {{\n{rows}\n}}}}\n' if rows else f'{{{head}, "urls": {{}}}}\n'
-    return body.encode("utf-8")
+    separator = f'{{{head},\n"urls": {{\n'
+    while chunk := list(islice(rows, lines)):
+        yield separator + ",\n".join(chunk)
+        separator = ",\n"
+    yield "\n}}\n"
 
 
 class ManifestError(ValueError):

@@ -8,9 +8,9 @@ from pathlib import Path
 from ..deferred import deferred_work
 from ..library import Library
 from ..render import Renderer
-from ..writer import replace_file
+from ..writer import replace_file, replace_file_from
 from .helpers import discovery_for
-from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_json, url_for_file
+from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_parts, url_for_file
 from .sitemap import remove_sitemaps, sitemap_pages
 
 
@@ -48,5 +48,6 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
         replace_file(out_dir / name, content)
         written[url_for_file(name)] = hashlib.sha256(content).hexdigest()
     entries.update(carry_forward(written, dates.previous, dates.build_date))  # each URL's entry is its own
-    replace_file(out_dir / MANIFEST_FILE, manifest_json(entries, config.site_url))
+    parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+    replace_file_from(out_dir / MANIFEST_FILE, parts)
     memo.save()
