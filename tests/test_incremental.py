@@ -123,3 +123,13 @@ def test_a_record_edit_rerenders_only_the_listing_pages_that_show_that_record(
     assert sorted(rendered) == listing_pages(site, f"/records/{record.stem}/")
     assert len(rendered) < len(listing_pages(site)) / 4
     assert tree(site) == cold_tree(project, tmp_path, page_size=3)
+
+
+def test_a_file_sealed_as_it_is_written_is_the_sealed_payload(tmp_path: Path) -> None:
+    from site_builder.cache import sealed, unsealed, write_sealed
+
+    payload = bytes(range(256)) * 9000  # more than one read of the digest pass
+    write_sealed(tmp_path / "deep" / "sealed.bin", b"magic\n", lambda file: file.write(payload))
+    written = (tmp_path / "deep" / "sealed.bin").read_bytes()
+    assert written == sealed(b"magic\n", payload) and unsealed(b"magic\n", written) == payload
+    assert [p.name for p in (tmp_path / "deep").iterdir()] == ["sealed.bin"]  # no temporary file left
