@@ -301,9 +301,10 @@ class Engine:
         if result.summary is None:
             self.problems.extend(result.problems)
             return
-        summary = done[result.name] = share_values(result.summary, self.recurring)
+        name = sys.intern(result.name)  # the scan's own string (interned there), not the worker's copy of it
+        summary = done[name] = share_values(result.summary, self.recurring)
         lookups = share_lookups(result.lookups, self.recurring)
-        self.new_cache.records[result.name] = RecordEntry(result.source, summary, result.outputs, lookups)
+        self.new_cache.records[name] = RecordEntry(result.source, summary, result.outputs, lookups)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""

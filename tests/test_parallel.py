@@ -99,3 +99,20 @@ def test_sharing_a_summarys_values_changes_neither_them_nor_its_digest() -> None
     shared = library.share_values(copy, known)
     assert shared == first and shared.digest == first.digest
     assert shared.tier is first.tier and shared.dimensions is first.dimensions
+
+
+def test_the_cache_keeps_the_scans_record_names_not_copies_from_the_workers(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[engine.Engine] = []
+    real = engine.Engine.save
+
+    def saving(self: engine.Engine, complete_site: Path | None) -> None:
+        built.append(self)
+        real(self, complete_site)
+
+    monkeypatch.setattr(engine.Engine, "save", saving)
+    build_site(read_config(project / "mkdocs.yml"))
+    (done,) = built
+    names = {source.name: source.name for source in done.sources}
+    assert done.new_cache.records and all(name is names[name] for name in done.new_cache.records)
