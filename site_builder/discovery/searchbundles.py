@@ -16,6 +16,7 @@ from pathlib import Path
 from ..cache import cache_file, write_atomically
 from ..config import RegistryConfig
 from .filedigests import Found
+from .searchshards import remove
 
 STATE_FILE = "pagefind-shards.txt"
 STATE_MAGIC = "site-builder pagefind shards 1"
@@ -140,7 +141,7 @@ def _update(made: str, folder: str) -> None:
             if entry.is_dir(follow_symlinks=False):
                 if there is None or not there.is_dir(follow_symlinks=False):
                     if there is not None:
-                        os.unlink(target)
+                        remove(target)
                     os.mkdir(target)
                 _update(entry.path, target)
                 continue
@@ -149,11 +150,11 @@ def _update(made: str, folder: str) -> None:
             if there is not None:
                 if there.is_file(follow_symlinks=False) and _holds(target, content):
                     continue
-                _remove(there)
+                remove(target)
             with open(target, "xb") as file:
                 file.write(content)
     for entry in old.values():
-        _remove(entry)
+        remove(entry.path)
 
 
 def _holds(path: str, content: bytes) -> bool:
@@ -161,10 +162,3 @@ def _holds(path: str, content: bytes) -> bool:
         return False
     with open(path, "rb") as file:
         return file.read() == content
-
-
-def _remove(entry: os.DirEntry[str]) -> None:
-    if entry.is_dir(follow_symlinks=False):
-        shutil.rmtree(entry.path)
-    else:
-        os.unlink(entry.path)
