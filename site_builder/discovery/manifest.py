@@ -49,19 +49,17 @@ def url_for_file(relative: str) -> str:
 def _walk(folder: str, prefix: str, known: Mapping[str, FileState], found: list[Found]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            relative = prefix + name
-            state = known.get(relative)
-            if state is not None:
-                found.append((relative, entry.path, state[1], state[2], state[3]))
-            elif entry.is_dir():
-                if not entry.is_symlink() and not (relative + "/").startswith(UNLISTED_PREFIXES):
+            relative = prefix + entry.name
+            if entry.is_dir() and relative not in known:
+                if not entry.is_symlink() and listed(relative + "/"):  # a folder whose files may be listed
                     _walk(entry.path, relative + "/", known, found)
-            elif relative not in UNLISTED_FILES:
-                stat = entry.stat()
-                found.append((relative, entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+            elif listed(relative):
+                state = known.get(relative)
+                if state is not None:
+                    found.append((relative, entry.path, state[1], state[2], state[3]))
+                else:
+                    stat = entry.stat()
+                    found.append((relative, entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
 
 
 def published_files(out_dir: Path, known: Mapping[str, FileState] | None = None) -> list[Found]:
@@ -80,7 +78,10 @@ def published_files(out_dir: Path, known: Mapping[str, FileState] | None = None)
 
 
 def listed(relative: str) -> bool:
-    """Whether a file at site path ``relative`` has a manifest entry (what :func:`published_files` finds)."""
+    """Whether a file at site path ``relative`` has a manifest entry (what :func:`published_files` finds).
+
+    With a trailing ``/``, whether the files below that folder can have one: the walk enters only those.
+    """
     if relative in UNLISTED_FILES or relative.startswith(UNLISTED_PREFIXES):
         return False
     return not (relative.startswith(".") or "/." in relative)  # no hidden file or folder on the way
