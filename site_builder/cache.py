@@ -197,9 +197,15 @@ def cache_file(config: RegistryConfig) -> Path:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a file of the cache folder whole or not at all (a temporary file renamed over the old one)."""
+    write_atomically_by(path, lambda handle: handle.write(data))
+
+
+def write_atomically_by(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """:func:`write_atomically`, ``write`` putting the bytes into the temporary file (open to read them back too)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    with open(temporary, "w+b") as handle:
+        write(handle)
     os.replace(temporary, path)
 
 
@@ -210,10 +216,9 @@ def write_sealed(path: Path, magic: bytes, dump: Callable[[IO[bytes]], object]) 
     ~110 MB, and the sealed copy as much again): its digest is taken by
     reading the file back, then written into the header's place.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    header = len(magic) + 16
-    with open(temporary, "w+b") as handle:
+
+    def seal(handle: IO[bytes]) -> None:
+        header = len(magic) + 16
         handle.write(magic + bytes(16))
         dump(handle)
         size = handle.tell() - header
@@ -223,7 +228,8 @@ def write_sealed(path: Path, magic: bytes, dump: Callable[[IO[bytes]], object]) 
             h.update(chunk)
         handle.seek(len(magic))
         handle.write(h.digest())
-    os.replace(temporary, path)
+
+    write_atomically_by(path, seal)
 
 
 def sealed(magic: bytes, payload: bytes) -> bytes:
