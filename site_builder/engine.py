@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -45,6 +45,7 @@ from .cache import (
     source_digest,
 )
 from .config import RegistryConfig
+from .filestates import FileState, pack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
@@ -54,7 +55,7 @@ from .problems import Problem, ProblemsFound
 from .render import LazyPage, Output, Renderer
 from .report import BuildReport, Progress
 from .rules import check_library
-from .writer import FileState, SiteWriter
+from .writer import SiteWriter
 
 try:
     from .discovery.dates import publication_dates
@@ -200,7 +201,7 @@ class Engine:
             return False
         if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
             return False
-        return outputs_still(site_dir, {path: state[1:] for path, state in cache.outputs().items()})
+        return outputs_still(site_dir, ((path, state[1:]) for path, state in cache.outputs().items()))
 
     def unchanged_report(self) -> BuildReport:
         """The report of a no-op rebuild: what the site publishes, nothing written.
@@ -251,7 +252,7 @@ class Engine:
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
         if writer.refresh:
-            self.stages.run("prune", lambda: writer.prune(set(self.new_cache.outputs()), finalizer_folders()))
+            self.stages.run("prune", lambda: writer.prune(self.new_cache.outputs(), finalizer_folders()))
         if writer.in_place:
             self._remove_stale(writer)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:
@@ -370,7 +371,7 @@ class Engine:
         return writer.reuse(page.path, state)
 
     @staticmethod
-    def _reuse(writer: SiteWriter, outputs: dict[str, FileState]) -> bool:
+    def _reuse(writer: SiteWriter, outputs: Mapping[str, FileState]) -> bool:
         return all(writer.reuse(path, state) is not None for path, state in outputs.items())
 
     def _remove_stale(self, writer: SiteWriter) -> None:
@@ -406,7 +407,8 @@ class Engine:
             except OSError:
                 state.manifest = None
         outputs = self.new_cache.outputs()
-        state.outputs = {path: file_state[1:] for path, file_state in outputs.items()}
+        state.output_paths = tuple(path for path, _ in outputs.items())
+        state.output_stats = pack_stats(file_state[1:] for _, file_state in outputs.items())
         state.totals = (len(records), len(outputs), sum(file_state[1] for file_state in outputs.values()))
         return state
 

@@ -19,13 +19,14 @@ from typing import Any
 
 from .cache import Lookup, RecordEntry, source_digest
 from .config import RegistryConfig
+from .filestates import FileState, PackedStates
 from .library import RecordSummary, summarize
 from .load import read_record
 from .model import Record
 from .outputs import RECORD_OUTPUTS
 from .problems import Problem
 from .render import Renderer
-from .writer import FileState, SiteWriter
+from .writer import SiteWriter
 
 __all__ = [
     "RecordResult",
@@ -124,7 +125,7 @@ class RecordResult:
     source: bytes
     summary: RecordSummary | None
     problems: list[Problem]
-    outputs: dict[str, FileState] = field(default_factory=dict)
+    outputs: PackedStates = field(default_factory=PackedStates)
     lookups: tuple[Lookup, ...] = ()
     written: int = 0
     written_bytes: int = 0
@@ -172,7 +173,7 @@ class RecordWork:
             source,
             summarize(result),
             [],
-            outputs,
+            PackedStates.of(outputs),
             tuple(log),
             writer.files_written - before[0],
             writer.bytes_written - before[1],

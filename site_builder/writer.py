@@ -26,13 +26,12 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from time import perf_counter
 
-# What the cache remembers of an output file: SHA-256 of its content, size, mtime (ns), inode.
-FileState = tuple[bytes, int, int, int]
+from .filestates import FileState
 
 
 class UnsafePath(ValueError):
@@ -203,7 +202,7 @@ class SiteWriter:
         with suppress(FileNotFoundError):
             os.unlink(self._path(relative))
 
-    def prune(self, keep: set[str], owned: tuple[str, ...] = ()) -> int:
+    def prune(self, keep: Container[str], owned: tuple[str, ...] = ()) -> int:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.
 
         Used on a refreshed tree, after the build's outputs are in place: what
@@ -217,7 +216,7 @@ class SiteWriter:
         return _prune(self._root, "", keep, owned)[0]
 
 
-def _prune(folder: str, prefix: str, keep: set[str], owned: tuple[str, ...]) -> tuple[int, bool]:
+def _prune(folder: str, prefix: str, keep: Container[str], owned: tuple[str, ...]) -> tuple[int, bool]:
     """Files removed below ``folder`` (site-relative ``prefix``), and whether nothing is left in it."""
     removed, left = 0, False
     with os.scandir(folder) as entries:

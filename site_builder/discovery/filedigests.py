@@ -26,13 +26,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import cache_folder, write_atomically
 from ..config import RegistryConfig
-from ..writer import FileState
+from ..filestates import FileState
 
 MEMO_FILE = "file-digests.bin"
 MAGIC = b"site-builder file digests 2\n"
@@ -136,7 +136,7 @@ class DigestMemo:
     settled: dict[str, str] = field(default_factory=dict)
     hashed: int = 0  # files read this build (for tests and profiles)
     # The build engine's outputs (site path -> SHA-256, size, mtime, inode): known without the memo.
-    published: dict[str, FileState] = field(default_factory=dict)
+    published: Mapping[str, FileState] = field(default_factory=dict)
     sole: bool = False  # the output folder holds only ``published`` (and the finalizers' own files)
 
     @classmethod
@@ -186,7 +186,7 @@ class BuildDigests:
 
     config: RegistryConfig
     opened: list[DigestMemo] = field(default_factory=list)
-    published: dict[str, FileState] = field(default_factory=dict)
+    published: Mapping[str, FileState] = field(default_factory=dict)
     sole: bool = False  # no file but ``published`` in the output folder, besides the finalizers' own
 
     def memo(self, out_dir: Path) -> DigestMemo:

@@ -1,0 +1,67 @@
+"""Published files' states held compactly: a record's states packed, and every state seen through one view."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from site_builder.cache import Published
+from site_builder.filestates import FileState, PackedStates, pack_stats, unpack_stats
+
+PAGE: FileState = (b"\x01" * 32, 13_800, 1_764_000_000_123_456_789, 2**63 + 5)
+DATA: FileState = (b"\x02" * 32, 2_100, 1_764_000_000_000_000_001, 42)
+STATES = {"records/a/index.html": PAGE, "records/a/record.json": DATA}
+
+
+def test_packed_states_give_back_each_state_as_it_was_given() -> None:
+    packed = PackedStates.of(STATES)
+    assert packed["records/a/index.html"] == PAGE and packed["records/a/record.json"] == DATA
+    assert dict(packed.items()) == STATES and list(packed) == list(STATES)
+    assert list(packed.values()) == [PAGE, DATA] and len(packed) == 2
+
+
+def test_packed_states_know_which_paths_they_hold() -> None:
+    packed = PackedStates.of(STATES)
+    assert "records/a/record.json" in packed and "records/b/index.html" not in packed
+    assert packed.get("records/b/index.html") is None
+    with pytest.raises(KeyError):
+        packed["records/b/index.html"]
+
+
+def test_packed_states_equal_the_mapping_they_were_packed_from() -> None:
+    assert PackedStates.of(STATES) == STATES and PackedStates.of(STATES) != {"records/a/index.html": PAGE}
+
+
+def test_packed_states_survive_pickling_as_one_bytes_object() -> None:
+    packed = PackedStates.of(STATES)
+    again = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert isinstance(again, PackedStates) and again == packed and again.packed == packed.packed
+
+
+def test_packed_states_refuse_bytes_that_do_not_match_their_paths() -> None:
+    packed = PackedStates.of(STATES)
+    with pytest.raises(ValueError, match="2 paths"):
+        PackedStates(packed.paths, packed.packed[:-1])
+
+
+def test_packed_identities_come_back_in_order() -> None:
+    identities = [state[1:] for state in STATES.values()]
+    assert list(unpack_stats(pack_stats(iter(identities)))) == identities
+
+
+def test_published_files_are_looked_up_in_the_owner_that_made_them() -> None:
+    record = PackedStates.of(STATES)
+    group = {"index.html": DATA}
+    published = Published([record, group])
+    assert published["records/a/index.html"] == PAGE and published["index.html"] == DATA
+    assert len(published) == 3 and set(published) == {"index.html", *STATES}
+    assert dict(published.items()) == {**STATES, "index.html": DATA}
+    assert sorted(published.values()) == sorted([PAGE, DATA, DATA])
+
+
+def test_a_path_two_owners_name_counts_once_with_the_later_state() -> None:
+    published = Published([PackedStates.of(STATES), {"records/a/index.html": DATA}])
+    assert published["records/a/index.html"] == DATA
+    assert list(published.items()) == [("records/a/record.json", DATA), ("records/a/index.html", DATA)]
+    assert len(list(published.values())) == 2
