@@ -25,6 +25,17 @@ def test_the_manifest_lists_every_published_file_with_the_digest_of_its_content(
         assert expected in urls
 
 
+def test_the_manifest_lists_its_urls_in_order_the_sitemap_among_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    site = build_site_for(tmp_path, monkeypatch, records())
+    urls = list(json.loads((site / "manifest.json").read_text(encoding="utf-8"))["urls"])  # in the file's order
+    assert urls == sorted(urls) and len(urls) == len(set(urls))
+    assert "/sitemap.xml" in urls and urls[0] == "/" and urls[-1] != "/sitemap.xml"
+
+
 def test_a_new_url_gets_the_build_date_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = build_site_for(tmp_path, monkeypatch, records())
     entry = load_json(site, "manifest.json")["urls"]["/records/plain/"]
@@ -160,6 +171,6 @@ def test_the_manifest_written_in_parts_is_the_same_file_whatever_the_part_size()
     entries = {f"/records/r{i}/": Entry(f"{i:064x}", date(2026, 3, 1), date(2026, 4, i + 1)) for i in range(7)}
     whole = manifest_json(entries, "https://example.org/").decode("utf-8")
     for lines in (1, 2, 3, 7, 100):
-        assert "".join(manifest_parts(entries, "https://example.org/", lines)) == whole
+        assert "".join(manifest_parts(sorted(entries.items()), "https://example.org/", lines)) == whole
     assert list(json.loads(whole)["urls"]) == sorted(entries)
     assert json.loads(manifest_json({}, "")) == {"manifest_version": 1, "site_url": "", "urls": {}}

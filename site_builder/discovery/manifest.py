@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from ..writer import FileState
+from ..filestates import FileState
 from .filedigests import DigestMemo, Found
 
 MANIFEST_FILE = "manifest.json"
@@ -35,6 +35,16 @@ class Entry(NamedTuple):
 
 
 Manifest = Mapping[str, Entry]  # URL path ("/records/x/") -> entry
+
+
+class CarriedDates(Protocol):
+    """What carrying dates forward needs (a :class:`~.dates.PublicationDates`)."""
+
+    @property
+    def build_date(self) -> date: ...
+
+    @property
+    def previous(self) -> Manifest: ...
 
 
 def url_for_file(relative: str) -> str:
@@ -87,43 +97,60 @@ def listed(relative: str) -> bool:
     return not (relative.startswith(".") or "/." in relative)  # no hidden file or folder on the way
 
 
-def known_files(out_dir: Path, known: Mapping[str, FileState]) -> Iterator[Found]:
-    """:func:`published_files` of a folder known to hold only ``known`` (a staging tree only the engine wrote).
+class ListedFiles:
+    """The files the manifest lists, in the order of their URLs; read again on each iteration.
 
-    One at a time: at 100k records a list of them, each with its absolute path, held ~150 MB.
+    A staging tree only the engine wrote (``memo.sole``) is listed from the
+    engine's outputs: only their paths are held, and each file's identity is
+    unpacked when it is reached (at 100k records, a list of every file with its
+    absolute path held ~150 MB).  Any other folder is walked once, and what the
+    walk found is held.
     """
-    root = str(out_dir)
-    return ((path, f"{root}/{path}", s[1], s[2], s[3]) for path, s in sorted(known.items()) if listed(path))
 
-
-def digests(out_dir: Path, memo: DigestMemo) -> dict[str, str]:
-    """URL path -> SHA-256 of the content, for every published file (the build's outputs and unchanged
-    files: from ``memo``, which knows the build engine's outputs, and whether they are all there is)."""
-    files = known_files(out_dir, memo.published) if memo.sole else published_files(out_dir, memo.published)
-    return {url_for_file(key): digest for key, digest in memo.each(files)}
-
-
-def carry_forward(current: Mapping[str, str], previous: Manifest, build_date: date) -> dict[str, Entry]:
-    """The new manifest: dates kept from ``previous``; new URLs and changed content get ``build_date``."""
-    entries = {}
-    for url, digest in sorted(current.items()):
-        old = previous.get(url)
-        if old is None:
-            entries[url] = Entry(digest, build_date, build_date)
-        elif old.sha256 == digest:
-            entries[url] = old
+    def __init__(self, out_dir: Path, memo: DigestMemo) -> None:
+        self.root, self.known, self.sole = str(out_dir), memo.published, memo.sole
+        self.paths: list[str] = []
+        self.walked: list[Found] = []
+        if self.sole:
+            self.paths = sorted((path for path in self.known if listed(path)), key=url_for_file)
         else:
-            entries[url] = Entry(digest, old.first_published, max(build_date, old.first_published))
-    return entries
+            self.walked = published_files(out_dir, self.known)
+            self.walked.sort(key=lambda found: url_for_file(found[0]))
+
+    def __iter__(self) -> Iterator[Found]:
+        if not self.sole:
+            yield from self.walked
+            return
+        root, known = self.root, self.known
+        for path in self.paths:
+            _, size, mtime, inode = known[path]
+            yield path, f"{root}/{path}", size, mtime, inode
+
+
+def entries_of(files: Iterable[Found], memo: DigestMemo, dates: CarriedDates) -> Iterator[tuple[str, Entry]]:
+    """(URL path, manifest entry) of each file, in the files' order: digests from ``memo``, dates carried."""
+    previous, build_date = dates.previous, dates.build_date
+    for key, digest in memo.each(files):
+        url = url_for_file(key)
+        yield url, carried(digest, previous.get(url), build_date)
+
+
+def carried(digest: str, old: Entry | None, build_date: date) -> Entry:
+    """A URL's entry: dates kept from ``old`` (its previous one); a new URL or new content gets ``build_date``."""
+    if old is None:
+        return Entry(digest, build_date, build_date)
+    if old.sha256 == digest:
+        return old
+    return Entry(digest, old.first_published, max(build_date, old.first_published))
 
 
 def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
-    """The manifest file's bytes (:func:`manifest_parts` joined)."""
-    return "".join(manifest_parts(entries, site_url)).encode("utf-8")
+    """The manifest file's bytes (:func:`manifest_parts` joined), of ``entries`` in any order."""
+    return "".join(manifest_parts(sorted(entries.items()), site_url)).encode("utf-8")
 
 
-def manifest_parts(entries: Mapping[str, Entry], site_url: str, lines: int = 4096) -> Iterator[str]:
-    """The manifest file, a few thousand URLs at a time (at 100k records it is ~130 MB of text).
+def manifest_parts(entries: Iterable[tuple[str, Entry]], site_url: str, lines: int = 4096) -> Iterator[str]:
+    """The manifest file of ``entries`` (in URL order), a few thousand URLs at a time (~130 MB at 100k records).
 
     One URL a line, so a deploy's change reads as a diff of the lines it
     touched.  Each line is what ``json.dumps`` (no indentation, default
@@ -141,19 +168,20 @@ def manifest_parts(entries: Mapping[str, Entry], site_url: str, lines: int = 409
         return text
 
     head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
-    if not entries:
-        yield f'{{{head}, "urls": {{}}}}\n'
-        return
     rows = (
         f'  {dump(url)}: {{"first_published": "{day(e.first_published)}", '
         f'"last_changed": "{day(e.last_changed)}", "sha256": {dump(e.sha256)}}}'
-        for url, e in sorted(entries.items())
+        for url, e in entries
     )
-    separator = f'{{{head},\n"urls": {{\n'
+    first = f'{{{head},\n"urls": {{\n'
+    separator = first
     while chunk := list(islice(rows, lines)):
         yield separator + ",\n".join(chunk)
         separator = ",\n"
-    yield "\n}}\n"
+    if separator is first:  # no entry
+        yield f'{{{head}, "urls": {{}}}}\n'
+    else:
+        yield "\n}}\n"
 
 
 class ManifestError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 from pathlib import Path
 
 from ..deferred import deferred_work
@@ -10,8 +11,8 @@ from ..library import Library
 from ..render import Renderer
 from ..writer import replace_file, replace_file_from
 from .helpers import discovery_for
-from .manifest import MANIFEST_FILE, carry_forward, digests, manifest_parts, url_for_file
-from .sitemap import remove_sitemaps, sitemap_pages
+from .manifest import MANIFEST_FILE, ListedFiles, carried, entries_of, manifest_parts, url_for_file
+from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
 
 def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
@@ -30,8 +31,10 @@ def write_manifest(renderer: Renderer, library: Library, out_dir: Path) -> None:
 def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     """``sitemap.xml`` and ``manifest.json`` of the complete tree in ``out_dir``.
 
-    The tree is read and hashed once; the sitemap's own digest is added to the
-    manifest, and dates are carried forward from the previous manifest: the build's
+    The sitemap is made first, of the pages' entries; then the manifest is
+    written as it is made, one URL at a time in URL order, the sitemap's own
+    entries merged in (at 100k records, the manifest's entries held whole in
+    dicts were ~300 MB).  Dates are carried forward from the previous manifest: the build's
     own :class:`PublicationDates`, the ones its pages were rendered with (read
     once; one build date even when a build runs past midnight).  Files this
     build did not change are not read again: their digests come from the memo
@@ -41,13 +44,17 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     found = discovery_for(renderer)
     dates, memo = found.dates, found.files.memo(out_dir)
     remove_sitemaps(out_dir)
-    entries = carry_forward(digests(out_dir, memo), dates.previous, dates.build_date)
-    sitemap = sitemap_pages(config, library, entries)
-    written = {}
-    for name, content in sitemap:
+    files = ListedFiles(out_dir, memo)
+    redirects = redirect_urls(library)
+    pages = dict(entries_of((f for f in files if in_sitemap(url_for_file(f[0]), redirects)), memo, dates))
+    written = []
+    for name, content in sitemap_pages(config, library, pages):
         replace_file(out_dir / name, content)
-        written[url_for_file(name)] = hashlib.sha256(content).hexdigest()
-    entries.update(carry_forward(written, dates.previous, dates.build_date))  # each URL's entry is its own
+        url = url_for_file(name)
+        written.append((url, carried(hashlib.sha256(content).hexdigest(), dates.previous.get(url), dates.build_date)))
+    del pages
+    written.sort()
+    entries = heapq.merge(entries_of(files, memo, dates), written)  # both in URL order; no URL is in both
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
     replace_file_from(out_dir / MANIFEST_FILE, parts)
     memo.save()

@@ -10,7 +10,7 @@ as the protocol requires.  The protocol needs absolute URLs, so without
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,14 +25,20 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NOT_LISTED = ("/404.html",)
 
 
+def redirect_urls(library: Library) -> set[str]:
+    """URL paths of the library's redirect pages (its records' aliases)."""
+    return {"/" + alias_path(a) for s in library.summaries for a in s.aliases}
+
+
+def in_sitemap(url: str, redirects: Container[str]) -> bool:
+    """Whether URL path ``url`` is a page to list: an HTML page, not a redirect, not the 404 page."""
+    return (url.endswith("/") or url.endswith(".html")) and url not in redirects and url not in NOT_LISTED
+
+
 def page_urls(entries: Mapping[str, Entry], library: Library) -> list[str]:
-    """URL paths of the pages to list: HTML pages, less redirects and the 404 page."""
-    redirects = {"/" + alias_path(a) for s in library.summaries for a in s.aliases}
-    return sorted(
-        url
-        for url in entries
-        if (url.endswith("/") or url.endswith(".html")) and url not in redirects and url not in NOT_LISTED
-    )
+    """URL paths of the pages to list, in order."""
+    redirects = redirect_urls(library)
+    return sorted(url for url in entries if in_sitemap(url, redirects))
 
 
 def urlset(site_url: str, urls: Sequence[str], entries: Mapping[str, Entry]) -> bytes:
