@@ -9,7 +9,9 @@ first rebuild leaves exists), one-template
 edit (record.html: every record page changes), the rebuild ``mkdocs serve``
 runs after a one-record edit (benchmarks.serve_once); and the same registry built
 by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
-RSS is the largest sum over the whole process tree (sampled every 10 ms).
+RSS is the largest sum over the whole process tree (sampled every 10 ms); peak
+PSS likewise, every 0.25 s: it counts a page shared by forked processes once
+(see benchmarks.measure).
 Each cold build starts after the previous tree's deletion has reached the disk
 (``sync``), and each site's "disk floor" (benchmarks.write_floor: its files
 created, nothing rendered) shows what the disk alone costs.
@@ -76,11 +78,11 @@ def floor_row(name: str, site: Path, hugo: Run | None = None) -> str:
     """The disk's floor for ``site`` (benchmarks.write_floor): its files created, nothing rendered."""
     result = run([sys.executable, "-m", "benchmarks.write_floor", str(site), str(WORK / "floor")], cwd=Path.cwd())
     if result.returncode:
-        return f"| {name} | failed: see above | | | | |"
+        return f"| {name} | failed: see above | | | | | |"
     found = json.loads(result.stdout.strip().splitlines()[-1])
     seconds = found["seconds"]
     ratio = f"{seconds / hugo.seconds:.2f} x" if hugo else ""
-    return f"| {name} | {seconds:.2f} s | | {found['files']:,} | {found['bytes'] / 1e6:.1f} MB | {ratio} |"
+    return f"| {name} | {seconds:.2f} s | | | {found['files']:,} | {found['bytes'] / 1e6:.1f} MB | {ratio} |"
 
 
 class Report(TypedDict):
@@ -108,7 +110,8 @@ def median_run(runs: list[Run]) -> Run:
 
 def row(name: str, result: Run, files: str, size: str, hugo: Run | None = None) -> str:
     ratio = f"{result.seconds / hugo.seconds:.2f} x" if hugo else ""
-    return f"| {name} | {result.seconds:.2f} s | {result.peak_rss / MiB:.0f} MiB | {files} | {size} | {ratio} |"
+    pss = f"{result.peak_pss / MiB:.0f} MiB" if result.peak_pss else "–"
+    return f"| {name} | {result.seconds:.2f} s | {result.peak_rss / MiB:.0f} MiB | {pss} | {files} | {size} | {ratio} |"
 
 
 def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *flags: str) -> tuple[str, Report]:
@@ -127,9 +130,9 @@ def serve_row(root: Path) -> str:
     """``mkdocs serve``'s rebuild after a one-record edit (benchmarks.serve_once); peak RSS of the whole session."""
     session = run([sys.executable, "-m", "benchmarks.serve_once", str(root)], cwd=Path.cwd())
     if session.returncode:
-        return "| mkdocs serve rebuild after a one-record edit | failed: see above | | | | |"
+        return "| mkdocs serve rebuild after a one-record edit | failed: see above | | | | | |"
     found = json.loads(session.stdout.strip().splitlines()[-1])
-    rebuild = Run(found["rebuild"], session.peak_rss, session.stdout, 0)
+    rebuild = Run(found["rebuild"], session.peak_rss, session.stdout, 0, session.peak_pss)
     return row(
         "mkdocs serve rebuild after a one-record edit", rebuild, "", f"search index ready {found['search_ready']:.1f} s"
     )
@@ -140,8 +143,9 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     records = synthetic.generate(root, count)
     lines = [
         f"\n### {count:,} records\n",
-        "| build | wall | peak RSS (all processes) | files written | bytes written | vs Hugo |",
-        "|---|---|---|---|---|---|",
+        "| build | wall | peak RSS (all processes) | peak PSS (all processes) | files written | bytes written "
+        "| vs Hugo |",
+        "|---|---|---|---|---|---|---|",
     ]
     hugo: Run | None = None
     if with_hugo and (binary := hugo_binary()):
@@ -220,7 +224,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
                 row("complete site cold (site-builder build)", whole, f"{files:,}", f"{size / 1e6:.1f} MB", hugo)
             )
         else:
-            lines.append("| complete site (site-builder build) | failed: see above | | | | |")
+            lines.append("| complete site (site-builder build) | failed: see above | | | | | |")
     lines.append(f"\nCold stages (s): {stages}\n\nOne-record edit stages (s): {edit_stages}")
     return lines
 

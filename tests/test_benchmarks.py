@@ -32,6 +32,17 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         "mkdocs serve rebuild after a one-record edit",
     ]
     assert "One-record edit stages (s): scan" in done.stdout
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert {line.count("|") for line in table} == {8}, "a row with more or fewer cells than the header"
+
+
+def test_a_measured_run_knows_the_memory_its_command_used_by_rss_and_by_pss() -> None:
+    from benchmarks.measure import run
+
+    held = 64 << 20
+    result = run([sys.executable, "-c", f"import time; kept = b'x' * {held}; time.sleep(0.8)"])
+    assert result.returncode == 0
+    assert result.peak_rss >= held and result.peak_pss >= held
 
 
 def test_the_disk_floor_creates_as_many_files_and_bytes_as_the_tree_it_copies(tmp_path: Path) -> None:
