@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .cache import BuildCache, cache_file, digest_bytes, environment_key, sealed, unsealed, write_atomically
+from .cache import BuildCache, cache_file, digest_bytes, environment_key, unsealed, write_sealed
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, OutputStat, unpack_stats
 
@@ -114,8 +114,8 @@ def read_state(config: RegistryConfig) -> BuildState | None:
 
 
 def write_state(config: RegistryConfig, state: BuildState) -> None:
-    payload = marshal.dumps(tuple(getattr(state, f.name) for f in fields(state)))  # not astuple: it deep-copies
-    write_atomically(state_file(config), sealed(MAGIC, payload))
+    values = tuple(getattr(state, f.name) for f in fields(state))  # not astuple: it deep-copies
+    write_sealed(state_file(config), MAGIC, lambda file: marshal.dump(values, file))
 
 
 def records_listing(records_dir: Path) -> tuple[bytes, set[str]]:

@@ -6,8 +6,8 @@ depends on: the code (``__version__`` and a digest of the package source),
 the templates, the configuration and the library versions.  Any change of
 the environment invalidates every rendered output (simplest-correct).
 
-The cache is one pickle in ``cache_dir`` (per output folder), written atomically, prefixed by a
-magic line and a digest of its payload: a cache that is missing, truncated,
+The cache is one file in ``cache_dir`` (per output folder) holding a run of pickles, written
+atomically, prefixed by a magic line and a digest of its payload: a cache that is missing, truncated,
 corrupt, from another version or for another environment is ignored (the
 build is cold), never trusted.  An output file is reused only when the file
 in the previous site still has the size, mtime and inode recorded here.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -24,6 +25,7 @@ import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -35,8 +37,9 @@ if TYPE_CHECKING:  # not imported at run time: a no-op rebuild never needs the r
     from .library import RecordSummary
 
 CACHE_FILE = "build-cache.pickle"
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"site-builder build cache %d\n" % FORMAT
+PICKLE_BATCH = 1000  # records pickled with one memo
 _DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")
 # Settings that change how a build runs, never what it publishes.
 _RUN_SETTINGS = {"workers", "use_cache"}
@@ -306,16 +309,39 @@ def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
     if payload is None:
         return None
     try:
-        found = pickle.loads(payload)
+        return _unpickled(io.BytesIO(payload), key)
     except Exception:  # corrupt despite the digest, or classes that changed shape: rebuild from scratch
         return None
-    if not isinstance(found, BuildCache) or found.key != key:
-        return None
+
+
+def _unpickled(stream: IO[bytes], key: bytes) -> BuildCache | None:
+    """The cache from the pickles of :func:`_pickle_into`, each read with a memo of its own as it was written."""
+    head = pickle.load(stream)
+    if not (isinstance(head, tuple) and len(head) == 4 and head[0] == key):
+        return None  # another environment's: its records are not even read
+    found = BuildCache(head[0], {}, head[1], head[2])
+    while len(found.records) < head[3]:
+        found.records.update(pickle.load(stream))
     return found
 
 
 def save_cache(config: RegistryConfig, cache: BuildCache) -> None:
-    write_sealed(cache_file(config), MAGIC, lambda file: pickle.dump(cache, file, protocol=pickle.HIGHEST_PROTOCOL))
+    write_sealed(cache_file(config), MAGIC, lambda file: _pickle_into(file, cache))
+
+
+def _pickle_into(file: IO[bytes], cache: BuildCache) -> None:
+    """The cache as a run of pickles: a head (key, groups, site, how many records), then the records in batches.
+
+    The pickler's memo is cleared between batches: pickled whole, it held an
+    entry for every object of the cache (at 100k records ~150 MB at the end).
+    Values shared across records (see ``share_values``) are shared within a batch.
+    """
+    pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dump((cache.key, cache.groups, cache.complete_site, len(cache.records)))
+    records = iter(cache.records.items())
+    while batch := dict(islice(records, PICKLE_BATCH)):
+        pickler.clear_memo()
+        pickler.dump(batch)
 
 
 def discard_cache(config: RegistryConfig) -> None:

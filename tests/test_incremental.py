@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import pickle
 from pathlib import Path
 
 import pytest
 from generated_project import cold_tree, config, generated_project, tree
 
+from site_builder import cache
 from site_builder.build import build_site
 from site_builder.cache import cache_file
 from site_builder.render import Page, Renderer
@@ -70,6 +73,32 @@ def test_a_corrupt_cache_is_ignored_and_the_build_is_cold(project: Path, tmp_pat
     report = build_site(config(project))
     assert report.rendered_records == 24
     assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_cache_pickled_in_many_batches_is_read_whole(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "PICKLE_BATCH", 5)  # 24 records: five batches
+    build_site(config(project))
+    edit_title(project)
+    report = build_site(config(project))
+    assert report.rendered_records == 1
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_cache_whose_batches_end_before_its_records_do_is_ignored(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "PICKLE_BATCH", 5)
+    build_site(config(project))
+    cached = cache_file(config(project))
+    stream = io.BytesIO(cache.unsealed(cache.MAGIC, cached.read_bytes()))
+    head, first = pickle.load(stream), pickle.load(stream)
+    assert head[3] == 24 and len(first) == 5
+    cut = pickle.dumps(head) + pickle.dumps(first)  # sealed anew: only the records' count tells it is short
+    cached.write_bytes(cache.sealed(cache.MAGIC, cut))
+    report = build_site(config(project))
+    assert report.rendered_records == 24
 
 
 def test_a_hand_edited_output_file_is_not_trusted(project: Path, tmp_path: Path) -> None:
