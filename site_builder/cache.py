@@ -119,6 +119,10 @@ class Published(Mapping[str, FileState]):
     def __getitem__(self, path: str) -> FileState:
         return self._owner[path][path]
 
+    def get(self, path: str, default: Any = None) -> Any:  # Mapping's get goes through a KeyError when absent
+        owner = self._owner.get(path)
+        return default if owner is None else owner[path]
+
     def __contains__(self, path: object) -> bool:
         return path in self._owner
 

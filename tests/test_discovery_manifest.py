@@ -174,3 +174,24 @@ def test_the_manifest_written_in_parts_is_the_same_file_whatever_the_part_size()
         assert "".join(manifest_parts(sorted(entries.items()), "https://example.org/", lines)) == whole
     assert list(json.loads(whole)["urls"]) == sorted(entries)
     assert json.loads(manifest_json({}, "")) == {"manifest_version": 1, "site_url": "", "urls": {}}
+
+
+def test_the_sitemaps_entries_are_merged_into_their_places_among_the_others() -> None:
+    from datetime import date
+
+    from site_builder.discovery.manifest import Entry
+    from site_builder.discovery.publish import merged
+
+    entry = Entry("00" * 32, date(2026, 3, 1), date(2026, 3, 1))
+    others = [(url, entry) for url in ("/b/", "/d/", "/f/")]
+    few = [(url, entry) for url in ("/a.xml", "/c.xml", "/e.xml", "/g.xml")]
+    assert [url for url, _ in merged(iter(others), few)] == [
+        "/a.xml",
+        "/b/",
+        "/c.xml",
+        "/d/",
+        "/e.xml",
+        "/f/",
+        "/g.xml",
+    ]
+    assert [url for url, _ in merged(iter([]), few[:1])] == ["/a.xml"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import heapq
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..deferred import deferred_work
@@ -11,7 +12,7 @@ from ..library import Library
 from ..render import Renderer
 from ..writer import replace_file, replace_file_from
 from .helpers import discovery_for
-from .manifest import MANIFEST_FILE, ListedFiles, carried, entries_of, manifest_parts, url_for_file
+from .manifest import MANIFEST_FILE, Entry, ListedFiles, carried, entries_of, manifest_parts, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
 
@@ -54,7 +55,17 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
         written.append((url, carried(hashlib.sha256(content).hexdigest(), dates.previous.get(url), dates.build_date)))
     del pages
     written.sort()
-    entries = heapq.merge(entries_of(files, memo, dates), written)  # both in URL order; no URL is in both
+    entries = merged(entries_of(files, memo, dates), written)
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
     replace_file_from(out_dir / MANIFEST_FILE, parts)
     memo.save()
+
+
+def merged(entries: Iterable[tuple[str, Entry]], few: list[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
+    """``entries`` with the ``few`` others (the sitemap's) put in their places: both in URL order, no URL in both."""
+    pending = deque(few)
+    for url, entry in entries:
+        while pending and pending[0][0] < url:
+            yield pending.popleft()
+        yield url, entry
+    yield from pending
