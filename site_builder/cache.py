@@ -22,7 +22,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .config import RegistryConfig
-from .filestates import FileState
+from .filestates import FileState, Published
 
 if TYPE_CHECKING:  # not imported at run time: a no-op rebuild never needs the record model
     from .library import RecordSummary
@@ -101,64 +101,6 @@ class BuildCache:
     def outputs(self) -> Published:
         """Every file the build published, records' and groups': site-relative path -> state."""
         return Published([entry.outputs for entry in self.records.values()] + [g.outputs for g in self.groups.values()])
-
-
-class Published(Mapping[str, FileState]):
-    """Site path -> state of every file a build published, looked up in the record or group that made it.
-
-    A view, not a copy: at 100k records a dict of every state, unpacked, held ~200 MB.
-    Where two owners name one path, the later one's state counts (as a merged dict's would).
-    """
-
-    def __init__(self, owners: list[Mapping[str, FileState]]) -> None:
-        self._owners = owners
-        self._owner: dict[str, Mapping[str, FileState]] = {}
-        for states in owners:
-            self._owner.update(dict.fromkeys(states, states))
-
-    def __getitem__(self, path: str) -> FileState:
-        return self._owner[path][path]
-
-    def get(self, path: str, default: Any = None) -> Any:  # Mapping's get goes through a KeyError when absent
-        owner = self._owner.get(path)
-        return default if owner is None else owner[path]
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._owner
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._owner)
-
-    def __len__(self) -> int:
-        return len(self._owner)
-
-    def items(self) -> ItemsView[str, FileState]:
-        return _PublishedItems(self)
-
-    def values(self) -> ValuesView[FileState]:
-        return _PublishedValues(self)
-
-    def each(self) -> Iterator[tuple[str, FileState]]:
-        """(path, state) of every file, owner by owner (a state is unpacked with its owner's others)."""
-        owner = self._owner
-        for states in self._owners:
-            for path, state in states.items():
-                if owner[path] is states:
-                    yield path, state
-
-
-class _PublishedItems(ItemsView[str, FileState]):
-    _mapping: Published
-
-    def __iter__(self) -> Iterator[tuple[str, FileState]]:
-        return self._mapping.each()
-
-
-class _PublishedValues(ValuesView[FileState]):
-    _mapping: Published
-
-    def __iter__(self) -> Iterator[FileState]:
-        return (state for _, state in self._mapping.each())
 
 
 def digest_bytes(*parts: bytes) -> bytes:

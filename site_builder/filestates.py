@@ -11,7 +11,7 @@ only when it is asked for.
 from __future__ import annotations
 
 import struct
-from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Collection, ItemsView, Iterator, Mapping, ValuesView
 from typing import Any
 
 # What the cache remembers of an output file: SHA-256 of its content, size, mtime (ns), inode.
@@ -24,8 +24,54 @@ _STAT = struct.Struct("<qqQ")  # one OutputStat
 STAT_SIZE = _STAT.size  # bytes per identity packed by pack_stats
 
 
-class PackedStates(Mapping[str, FileState]):
-    """Site path -> :data:`FileState` for a few files (one record's outputs), packed; immutable."""
+class States(Mapping[str, FileState]):
+    """Site path -> :data:`FileState`, read-only, whose states are unpacked in one pass (:meth:`each`).
+
+    ``items()`` and ``values()`` go through :meth:`each`, not through a lookup per path.
+    """
+
+    __slots__ = ()
+
+    def paths_held(self) -> Collection[str]:
+        """The paths, as held (a tuple or a dict's keys): what ``in``, ``iter`` and ``len`` ask."""
+        raise NotImplementedError
+
+    def each(self) -> Iterator[tuple[str, FileState]]:
+        """(path, state) of every file, in order."""
+        raise NotImplementedError
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.paths_held()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths_held())
+
+    def __len__(self) -> int:
+        return len(self.paths_held())
+
+    def items(self) -> ItemsView[str, FileState]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[FileState]:
+        return _Values(self)
+
+
+class _Items(ItemsView[str, FileState]):
+    _mapping: States
+
+    def __iter__(self) -> Iterator[tuple[str, FileState]]:
+        return self._mapping.each()
+
+
+class _Values(ValuesView[FileState]):
+    _mapping: States
+
+    def __iter__(self) -> Iterator[FileState]:
+        return (state for _, state in self._mapping.each())
+
+
+class PackedStates(States):
+    """The states of a few files (one record's outputs), packed; immutable."""
 
     __slots__ = ("packed", "paths")
 
@@ -47,20 +93,11 @@ class PackedStates(Mapping[str, FileState]):
             raise KeyError(path) from None
         return _ROW.unpack_from(self.packed, index * _ROW.size)
 
-    def __contains__(self, path: object) -> bool:
-        return path in self.paths
+    def paths_held(self) -> tuple[str, ...]:
+        return self.paths
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def items(self) -> ItemsView[str, FileState]:
-        return _Items(self)
-
-    def values(self) -> ValuesView[FileState]:
-        return _Values(self)
+    def each(self) -> Iterator[tuple[str, FileState]]:
+        return zip(self.paths, _ROW.iter_unpack(self.packed), strict=True)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PackedStates, (self.paths, self.packed))
@@ -69,20 +106,36 @@ class PackedStates(Mapping[str, FileState]):
         return f"PackedStates({dict(self.items())!r})"
 
 
-class _Items(ItemsView[str, FileState]):
-    """The states unpacked in one pass, not looked up path by path."""
+class Published(States):
+    """The states of every file a build published, each looked up in the record or group that made it.
 
-    _mapping: PackedStates
+    A view, not a copy: at 100k records a dict of every state, unpacked, held ~200 MB.
+    Where two owners name one path, the later one's state counts (as a merged dict's would).
+    """
 
-    def __iter__(self) -> Iterator[tuple[str, FileState]]:
-        return zip(self._mapping.paths, _ROW.iter_unpack(self._mapping.packed), strict=True)
+    def __init__(self, owners: list[Mapping[str, FileState]]) -> None:
+        self._owners = owners
+        self._owner: dict[str, Mapping[str, FileState]] = {}
+        for states in owners:
+            self._owner.update(dict.fromkeys(states, states))
 
+    def __getitem__(self, path: str) -> FileState:
+        return self._owner[path][path]
 
-class _Values(ValuesView[FileState]):
-    _mapping: PackedStates
+    def get(self, path: str, default: Any = None) -> Any:  # Mapping's get goes through a KeyError when absent
+        owner = self._owner.get(path)
+        return default if owner is None else owner[path]
 
-    def __iter__(self) -> Iterator[FileState]:
-        return _ROW.iter_unpack(self._mapping.packed)
+    def paths_held(self) -> Collection[str]:
+        return self._owner.keys()
+
+    def each(self) -> Iterator[tuple[str, FileState]]:
+        """Owner by owner (a record's states are unpacked together)."""
+        owner = self._owner
+        for states in self._owners:
+            for path, state in states.items():
+                if owner[path] is states:
+                    yield path, state
 
 
 def pack_stats(stats: Iterator[OutputStat]) -> bytes:

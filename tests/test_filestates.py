@@ -6,8 +6,7 @@ import pickle
 
 import pytest
 
-from site_builder.cache import Published
-from site_builder.filestates import FileState, PackedStates, pack_stats, unpack_stats
+from site_builder.filestates import FileState, PackedStates, Published, pack_stats, unpack_stats
 
 PAGE: FileState = (b"\x01" * 32, 13_800, 1_764_000_000_123_456_789, 2**63 + 5)
 DATA: FileState = (b"\x02" * 32, 2_100, 1_764_000_000_000_000_001, 42)
