@@ -62,7 +62,7 @@ class BuildState:
     site: str = ""
     build_date: str = ""
     manifest: OutputStat | None = None
-    # Each output's site-relative path, and their identities packed in the same order (filestates.pack_stats).
+    # Each output's site-relative path, and their identities packed in the same order (filestates.pack_identities).
     output_paths: tuple[str, ...] = ()
     output_stats: bytes = b""
     totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published

@@ -45,7 +45,7 @@ from .cache import (
     source_digest,
 )
 from .config import RegistryConfig
-from .filestates import FileState, pack_stats
+from .filestates import FileState, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
@@ -251,13 +251,14 @@ class Engine:
             "static",
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
+        published = self.new_cache.outputs()  # complete now: one view for the prune and the finalizers
         if writer.refresh:
-            self.stages.run("prune", lambda: writer.prune(self.new_cache.outputs(), finalizer_folders()))
+            self.stages.run("prune", lambda: writer.prune(published, finalizer_folders()))
         if writer.in_place:
             self._remove_stale(writer)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:
             files = discovery_for(renderer).files
-            files.published, files.sole = self.new_cache.outputs(), sole
+            files.published, files.sole = published, sole
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
@@ -406,10 +407,9 @@ class Engine:
                 state.manifest = output_stat(os.stat(complete_site / MANIFEST_FILE))
             except OSError:
                 state.manifest = None
-        outputs = self.new_cache.outputs()
-        state.output_paths = tuple(path for path, _ in outputs.items())
-        state.output_stats = pack_stats(file_state[1:] for _, file_state in outputs.items())
-        state.totals = (len(records), len(outputs), sum(file_state[1] for file_state in outputs.values()))
+        state.output_paths, state.output_stats = pack_identities(self.new_cache.outputs())
+        size = sum(identity[0] for identity in unpack_stats(state.output_stats))
+        state.totals = (len(records), len(state.output_paths), size)
         return state
 
 

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from site_builder.filestates import FileState, PackedStates, Published, pack_stats, unpack_stats
+from site_builder.filestates import FileState, PackedStates, Published, pack_identities, unpack_stats
 
 PAGE: FileState = (b"\x01" * 32, 13_800, 1_764_000_000_123_456_789, 2**63 + 5)
 DATA: FileState = (b"\x02" * 32, 2_100, 1_764_000_000_000_000_001, 42)
@@ -44,9 +44,10 @@ def test_packed_states_refuse_bytes_that_do_not_match_their_paths() -> None:
         PackedStates(packed.paths, packed.packed[:-1])
 
 
-def test_packed_identities_come_back_in_order() -> None:
+def test_packed_identities_come_back_in_order_with_their_paths() -> None:
     identities = [state[1:] for state in STATES.values()]
-    assert list(unpack_stats(pack_stats(iter(identities)))) == identities
+    paths, packed = pack_identities(PackedStates.of(STATES))
+    assert paths == tuple(STATES) and list(unpack_stats(packed)) == identities
 
 
 def test_published_files_are_looked_up_in_the_owner_that_made_them() -> None:
