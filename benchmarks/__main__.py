@@ -68,10 +68,21 @@ def clean(root: Path) -> None:
     os.sync()
 
 
-def stage_times(report: Report) -> str:
-    """A build's stages and their seconds, and how long its processes spent creating files (summed)."""
-    stages = ", ".join(f"{n} {t:.2f}" for n, t in report["stages"])
-    return f"{stages}; creating files, folders and links: {report['creating']:.2f} s, summed over processes"
+def stage_table(title: str, result: Run, report: Report) -> list[str]:
+    """A build's stages: seconds, the build process's own peak, and the whole tree's sampled PSS peak in each."""
+    lines = [
+        f"\n{title}:\n",
+        "| stage | seconds | peak RSS, build process | peak PSS, all processes (sampled every 0.25 s) |",
+        "|---|---|---|---|",
+    ]
+    for name, seconds, started, resident in report["stages"]:
+        tree = result.peak_pss_between(started, started + seconds)
+        own = f"{resident / MiB:.0f} MiB" if resident else "–"
+        lines.append(f"| {name} | {seconds:.2f} | {own} | {f'{tree / MiB:.0f} MiB' if tree else '–'} |")
+    lines.append(
+        f"\nCreating files, folders and links took {report['creating']:.2f} s, summed over the build's processes."
+    )
+    return lines
 
 
 def floor_row(name: str, site: Path, hugo: Run | None = None) -> str:
@@ -94,7 +105,7 @@ class Report(TypedDict):
     written_bytes: int
     rendered: int
     creating: float
-    stages: list[tuple[str, float]]
+    stages: list[tuple[str, float, float, int]]  # name, seconds, monotonic start, the build process's peak
 
 
 def ours(root: Path, *flags: str) -> tuple[Run, Report]:
@@ -114,8 +125,8 @@ def row(name: str, result: Run, files: str, size: str, hugo: Run | None = None) 
     return f"| {name} | {result.seconds:.2f} s | {result.peak_rss / MiB:.0f} MiB | {pss} | {files} | {size} | {ratio} |"
 
 
-def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *flags: str) -> tuple[str, Report]:
-    """The median of ``repeat`` cold builds of ``root`` as a table row, and that build's report."""
+def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *flags: str) -> tuple[str, Run, Report]:
+    """The median of ``repeat`` cold builds of ``root`` as a table row, that build's run, and its report."""
     runs = []
     for _ in range(repeat):
         clean(root)
@@ -123,7 +134,7 @@ def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *
     result, report = runs[[r for r, _ in runs].index(median_run([r for r, _ in runs]))]
     record_bytes = tree_size(root / "site" / "records")[1] / count
     size = f"{report['written_bytes'] / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)"
-    return row(name, result, f"{report['written_files']:,}", size, hugo), report
+    return row(name, result, f"{report['written_files']:,}", size, hugo), result, report
 
 
 def serve_row(root: Path) -> str:
@@ -164,17 +175,16 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
             row("Hugo 0.168 cold", hugo, f"{files:,}", f"{size / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)")
         )
         lines.append(floor_row("disk floor: Hugo's files created, nothing rendered", site / "public", hugo))
-    cold, report = cold_row("site_builder cold (registry)", root, count, repeat, hugo)
+    cold, cold_run, report = cold_row("site_builder cold (registry)", root, count, repeat, hugo)
     lines.append(cold)
     lines.append(floor_row("disk floor: these files created, nothing rendered", root / "site", hugo))
-    stages = stage_times(report)
-    pages, _ = cold_row(
+    stages = stage_table("Cold build's stages", cold_run, report)
+    pages, _, _ = cold_row(
         "site_builder cold, registry pages only", root, count, repeat, hugo, "--pages-only", "--no-cache"
     )
     lines.append(pages)
     if cold_only:
-        lines.append(f"\nCold stages (s): {stages}")
-        return lines
+        return lines + stages
     clean(root)
     ours(root)  # the complete registry again, with its cache, for the rebuild rows
     noop, report = ours(root)
@@ -191,7 +201,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     original = target.read_text(encoding="utf-8")
     target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     edit, report = ours(root)
-    edit_stages = stage_times(report)
+    edit_stages = stage_table("One-record edit's stages", edit, report)
     target.write_text(original, encoding="utf-8")
     lines.append(
         row("one-record edit", edit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB")
@@ -225,8 +235,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
             )
         else:
             lines.append("| complete site (site-builder build) | failed: see above | | | | | |")
-    lines.append(f"\nCold stages (s): {stages}\n\nOne-record edit stages (s): {edit_stages}")
-    return lines
+    return lines + stages + edit_stages
 
 
 def profile(count: int) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -31,6 +31,12 @@ class Run:
     stdout: str
     returncode: int
     peak_pss: int = 0  # bytes: the largest sum of PSS, sampled less often; 0 where PSS cannot be read
+    # (time.monotonic(), bytes) of every PSS sample: what the tree held during any span of the run
+    pss_samples: list[tuple[float, int]] = field(default_factory=list)
+
+    def peak_pss_between(self, start: float, end: float) -> int:
+        """The largest PSS sample taken from ``start`` to ``end`` (monotonic clock); 0 if none fell in it."""
+        return max((held for at, held in self.pss_samples if start <= at <= end), default=0)
 
 
 def tree(process: psutil.Process) -> list[psutil.Process]:
@@ -68,18 +74,20 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(child.pid)
-    peak = peak_pss = samples = 0
+    peak = samples = 0
+    pss_samples: list[tuple[float, int]] = []
     while child.poll() is None:
         peak = max(peak, tree_rss(watched))
         if samples % PSS_EVERY == 0:
-            peak_pss = max(peak_pss, tree_pss(watched))
+            pss_samples.append((time.monotonic(), tree_pss(watched)))
         samples += 1
         time.sleep(SAMPLE_SECONDS)
     seconds = time.perf_counter() - start
     stdout, stderr = child.communicate()
     if child.returncode:
         print(stderr[-3000:])
-    return Run(seconds, peak, stdout, child.returncode, peak_pss)
+    peak_pss = max((held for _, held in pss_samples), default=0)
+    return Run(seconds, peak, stdout, child.returncode, peak_pss, pss_samples)
 
 
 def tree_size(root: Path) -> tuple[int, int]:

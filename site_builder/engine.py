@@ -53,7 +53,8 @@ from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, finalizer_fold
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
 from .problems import Problem, ProblemsFound
 from .render import LazyPage, Output, Renderer
-from .report import BuildReport, Progress
+from .report import BuildReport, Progress, Stage
+from .resident import peak_resident, reset_peak_resident
 from .rules import check_library
 from .writer import SiteWriter
 
@@ -76,9 +77,11 @@ class Stages:
         self.report = report
 
     def run(self, name: str, action: Callable[[], object]) -> object:
-        start = time.perf_counter()
+        reset_peak_resident()
+        started = time.monotonic()
         result = action()
-        self.report.stages.append((name, time.perf_counter() - start))
+        seconds = time.monotonic() - started
+        self.report.stages.append(Stage(name, seconds, started, peak_resident()))
         return result
 
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["BuildReport", "Progress"]
+__all__ = ["BuildReport", "Progress", "Stage"]
+
+
+class Stage(NamedTuple):
+    """One timed stage of a build."""
+
+    name: str
+    seconds: float
+    started: float  # time.monotonic() at its start: other processes' clocks can place it (benchmarks do)
+    peak_resident: int  # bytes: the build process's own peak during the stage (workers not counted); 0 unknown
 
 
 @dataclass
@@ -20,14 +30,14 @@ class BuildReport:
     written_files: int = 0
     written_bytes: int = 0
     rendered_records: int = 0
-    stages: list[tuple[str, float]] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
     # Seconds in the system calls that created files, folders and links, summed over every process
     # (record workers included): how much of the build the disk took.
     creating_seconds: float = 0.0
 
     @property
     def seconds(self) -> float:
-        return sum(t for _, t in self.stages)
+        return sum(stage.seconds for stage in self.stages)
 
     def summary(self) -> str:
         return (

@@ -20,7 +20,8 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    rows = [line.split(" | ")[0].lstrip("| ") for line in done.stdout.splitlines() if line.startswith("| ")]
+    tables = _tables(done.stdout)
+    rows = [line.split(" | ")[0].lstrip("| ") for line in tables[0] if line.startswith("| ")]
     assert rows == [
         "build",
         "site_builder cold (registry)",
@@ -31,9 +32,38 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         "one-template edit",
         "mkdocs serve rebuild after a one-record edit",
     ]
-    assert "One-record edit stages (s): scan" in done.stdout
-    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
-    assert {line.count("|") for line in table} == {8}, "a row with more or fewer cells than the header"
+    assert {line.count("|") for line in tables[0]} == {8}, "a row with more or fewer cells than the header"
+
+
+def test_the_benchmark_prints_each_stage_with_its_time_and_memory_for_the_cold_build_and_the_edit() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo", "--cold-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    stages = _tables(done.stdout)[1]
+    assert stages[0].startswith("| stage | seconds | peak RSS, build process |")
+    assert {line.count("|") for line in stages} == {5}
+    names = [line.split(" | ")[0].lstrip("| ") for line in stages[2:]]
+    assert names[:2] == ["scan", "records"] and "cache" in names
+    assert all(line.split(" | ")[2].endswith("MiB") for line in stages[2:]), "a stage without its peak memory"
+
+
+def _tables(printed: str) -> list[list[str]]:
+    """The tables in ``printed``, each as its lines."""
+    tables: list[list[str]] = []
+    previous = ""
+    for line in printed.splitlines():
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+        previous = line
+    return tables
 
 
 def test_a_measured_run_knows_the_memory_its_command_used_by_rss_and_by_pss() -> None:

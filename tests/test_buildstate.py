@@ -82,7 +82,7 @@ def test_a_noop_rebuild_that_had_to_read_recent_records_saves_the_state_for_the_
     first = read_state(config(project))
     assert first is not None and nothing_changed(config(project), TODAY, MANIFEST) is None
     again = build_site(config(project))  # reads them, finds nothing changed
-    assert again.written_files == 0 and [name for name, _ in again.stages] == ["scan"]
+    assert again.written_files == 0 and [stage.name for stage in again.stages] == ["scan"]
     second = read_state(config(project))
     assert second is not None and second.scanned_ns > first.scanned_ns
     assert second.sources == first.sources and (second.output_paths, second.output_stats) == (

@@ -45,7 +45,7 @@ def test_builds_from_a_spare_tree_publish_what_a_cold_build_does(project: Path, 
     )
     edit_title(records(project)[6], "Again")
     report = build_site(config(project))  # staged in the two-builds-old spare
-    assert "prune" in [name for name, _ in report.stages]
+    assert "prune" in [stage.name for stage in report.stages]
     assert tree(project / "site") == cold_tree(project, tmp_path)
 
 

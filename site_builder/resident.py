@@ -1,0 +1,37 @@
+"""How much memory this process held at its peak during a span of the build (Linux; elsewhere unknown).
+
+The kernel keeps each process's high-water mark of resident memory
+(``VmHWM`` in ``/proc/self/status``), and writing ``5`` to
+``/proc/self/clear_refs`` sets it back to the current resident size (Linux
+4.0+).  So a stage's own peak is one write before it and one read after it:
+two small system calls, no sampling.  Where either is refused (another
+system, a sandbox), the peak is reported as 0, meaning unknown.
+"""
+
+from __future__ import annotations
+
+__all__ = ["peak_resident", "reset_peak_resident"]
+
+_STATUS = "/proc/self/status"
+_CLEAR_REFS = "/proc/self/clear_refs"
+
+
+def reset_peak_resident() -> None:
+    """Start a new span: the peak is set back to what the process holds now (no-op where unsupported)."""
+    try:
+        with open(_CLEAR_REFS, "w", encoding="ascii") as clear:
+            clear.write("5")
+    except OSError:
+        pass
+
+
+def peak_resident() -> int:
+    """Bytes: the most this process held resident since the last reset (or since it started); 0 if unknown."""
+    try:
+        with open(_STATUS, "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
