@@ -26,10 +26,10 @@ from pathlib import Path
 
 from .cache import BuildCache, cache_file, digest_bytes, environment_key, unsealed, write_sealed
 from .config import RegistryConfig
-from .filestates import STAT_SIZE, OutputStat, unpack_stats
+from .filestates import STAT_SIZE, OutputStat, unpack_paths, unpack_stats
 
 STATE_FILE = "build-state.marshal"
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"site-builder build state %d\n" % FORMAT
 # A record file modified less than this before the last scan is re-read: the clock may not have ticked.
 RACY_NS = 2_000_000_000
@@ -63,7 +63,7 @@ class BuildState:
     build_date: str = ""
     manifest: OutputStat | None = None
     # Each output's site-relative path, and their identities packed in the same order (filestates.pack_identities).
-    output_paths: tuple[str, ...] = ()
+    output_paths: bytes = b""
     output_stats: bytes = b""
     totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published
 
@@ -108,7 +108,9 @@ def read_state(config: RegistryConfig) -> BuildState | None:
         state = BuildState(*marshal.loads(payload))
     except (ValueError, EOFError, TypeError):
         return None
-    if len(state.output_stats) != STAT_SIZE * len(state.output_paths):
+    if not isinstance(state.output_paths, bytes) or not isinstance(state.output_stats, bytes):
+        return None
+    if len(state.output_stats) != STAT_SIZE * state.output_paths.count(b"\0"):
         return None
     return state
 
@@ -181,10 +183,10 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
         return False
-    return outputs_still(site, zip(state.output_paths, unpack_stats(state.output_stats), strict=True))
+    return outputs_still(site, zip(unpack_paths(state.output_paths), unpack_stats(state.output_stats), strict=True))
 
 
-def outputs_still(site: str, outputs: Iterable[tuple[str, OutputStat]]) -> bool:
+def outputs_still(site: str, outputs: Iterable[tuple[str | bytes, OutputStat]]) -> bool:
     """Whether every output (site-relative path, identity) in folder ``site`` is still exactly that file.
 
     Spelled out rather than calling :func:`still` per file: at 10k records this

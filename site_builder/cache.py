@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # not imported at run time: a no-op rebuild never needs the r
     from .library import RecordSummary
 
 CACHE_FILE = "build-cache.pickle"
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"site-builder build cache %d\n" % FORMAT
 PICKLE_BATCH = 1000  # records pickled with one memo
 _DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")

@@ -45,7 +45,7 @@ from .cache import (
     source_digest,
 )
 from .config import RegistryConfig
-from .filestates import FileState, pack_identities, unpack_stats
+from .filestates import STAT_SIZE, FileState, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
 from .model import Record
@@ -218,7 +218,7 @@ class Engine:
             self.new_cache = cache
             save_state(self.config, self._state(self.config.site_dir))
         self.report.records = len(cache.records)
-        return _published(self.report, cache)
+        return _published(self.report, cache.outputs())
 
     # -- render -------------------------------------------------------------------------------
     def render(self, out_dir: Path, *, refresh: bool = False, sole: bool = False) -> BuildReport:
@@ -272,7 +272,7 @@ class Engine:
         report.written_files += writer.files_written
         report.written_bytes += writer.bytes_written
         report.creating_seconds += writer.creating_seconds
-        return _published(report, self.new_cache)
+        return _published(report, published)
 
     def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
         config = self.config
@@ -309,7 +309,8 @@ class Engine:
         name = sys.intern(result.name)  # the scan's own string (interned there), not the worker's copy of it
         summary = done[name] = share_values(result.summary, self.recurring)
         lookups = share_lookups(result.lookups, self.recurring)
-        self.new_cache.records[name] = RecordEntry(result.source, summary, result.outputs, lookups)
+        outputs = result.outputs.share_names(self.recurring)
+        self.new_cache.records[name] = RecordEntry(result.source, summary, outputs, lookups)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""
@@ -412,12 +413,15 @@ class Engine:
                 state.manifest = None
         state.output_paths, state.output_stats = pack_identities(self.new_cache.outputs())
         size = sum(identity[0] for identity in unpack_stats(state.output_stats))
-        state.totals = (len(records), len(state.output_paths), size)
+        state.totals = (len(records), len(state.output_stats) // STAT_SIZE, size)
         return state
 
 
-def _published(report: BuildReport, cache: BuildCache) -> BuildReport:
-    """``report`` with the files and bytes the site publishes, by ``cache``."""
-    outputs = cache.outputs().values()
-    report.files, report.bytes = len(outputs), sum(state[1] for state in outputs)
+def _published(report: BuildReport, published: Mapping[str, FileState]) -> BuildReport:
+    """``report`` with the files and bytes the site publishes: ``published`` (in one pass)."""
+    files = size = 0
+    for state in published.values():
+        files += 1
+        size += state[1]
+    report.files, report.bytes = files, size
     return report

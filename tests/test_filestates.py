@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from site_builder.filestates import FileState, PackedStates, Published, pack_identities, unpack_stats
+from site_builder.filestates import FileState, PackedStates, Published, pack_identities, unpack_paths, unpack_stats
 
 PAGE: FileState = (b"\x01" * 32, 13_800, 1_764_000_000_123_456_789, 2**63 + 5)
 DATA: FileState = (b"\x02" * 32, 2_100, 1_764_000_000_000_000_001, 42)
@@ -41,13 +41,35 @@ def test_packed_states_survive_pickling_as_one_bytes_object() -> None:
 def test_packed_states_refuse_bytes_that_do_not_match_their_paths() -> None:
     packed = PackedStates.of(STATES)
     with pytest.raises(ValueError, match="2 paths"):
-        PackedStates(packed.paths, packed.packed[:-1])
+        PackedStates(packed.folders, packed.packed[:-1])
 
 
 def test_packed_identities_come_back_in_order_with_their_paths() -> None:
     identities = [state[1:] for state in STATES.values()]
     paths, packed = pack_identities(PackedStates.of(STATES))
-    assert paths == tuple(STATES) and list(unpack_stats(packed)) == identities
+    assert unpack_paths(paths) == [path.encode() for path in STATES] and list(unpack_stats(packed)) == identities
+
+
+def test_packed_identities_keep_a_file_name_that_is_not_utf8_as_the_file_system_spells_it() -> None:
+    name = b"records/a/files/caf\xe9.pdf".decode("utf-8", "surrogateescape")
+    paths, _ = pack_identities({name: PAGE})
+    assert unpack_paths(paths) == [b"records/a/files/caf\xe9.pdf"]
+
+
+def test_records_with_outputs_of_the_same_names_share_one_tuple_of_names() -> None:
+    known: dict[object, object] = {}
+    first = PackedStates.of(STATES).share_names(known)
+    second = PackedStates.of({"records/b/index.html": PAGE, "records/b/record.json": DATA}).share_names(known)
+    assert first.folders[0][1] is second.folders[0][1]
+    assert second["records/b/record.json"] == DATA and "records/a/index.html" not in second
+
+
+def test_packed_states_hold_files_in_several_folders_in_their_order() -> None:
+    states = {"records/a/index.html": PAGE, "records/old-a/index.html": DATA, "records/a/files/x.pdf": DATA}
+    packed = PackedStates.of(states)
+    assert list(packed.items()) == list(states.items()) and len(packed) == 3
+    assert packed["records/old-a/index.html"] == DATA and packed["records/a/files/x.pdf"] == DATA
+    assert "records/a/x.pdf" not in packed and "records/old-a/record.json" not in packed
 
 
 def test_published_files_are_looked_up_in_the_owner_that_made_them() -> None:
@@ -65,3 +87,19 @@ def test_a_path_two_owners_name_counts_once_with_the_later_state() -> None:
     assert published["records/a/index.html"] == DATA
     assert list(published.items()) == [("records/a/record.json", DATA), ("records/a/index.html", DATA)]
     assert len(list(published.values())) == 2
+
+
+def test_owners_sharing_a_folder_are_each_found_with_their_own_files() -> None:
+    record = PackedStates.of(STATES)
+    group = {"records/a/extra.txt": DATA, "index.html": PAGE}
+    later = PackedStates.of({"records/a/other.json": PAGE})
+    published = Published([record, group, later])
+    assert published["records/a/index.html"] == PAGE and published["records/a/extra.txt"] == DATA
+    assert published["records/a/other.json"] == PAGE and "records/a/missing.json" not in published
+    assert len(published) == 5 and published.get("records/b/index.html") is None
+
+
+def test_a_path_two_record_owners_name_counts_once_with_the_later_state() -> None:
+    published = Published([PackedStates.of(STATES), PackedStates.of({"records/a/index.html": DATA})])
+    assert published["records/a/index.html"] == DATA
+    assert list(published.items()) == [("records/a/record.json", DATA), ("records/a/index.html", DATA)]

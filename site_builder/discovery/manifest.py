@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -98,17 +98,18 @@ def listed(relative: str) -> bool:
 
 
 class ListedFiles:
-    """The files the manifest lists, in the order of their URLs; read again on each iteration.
+    """The files the manifest lists, in the order of their URLs, with their digests; read again on each pass.
 
     A staging tree only the engine wrote (``memo.sole``) is listed from the
-    engine's outputs: only their paths are held, and each file's identity is
-    unpacked when it is reached (at 100k records, a list of every file with its
-    absolute path held ~150 MB).  Any other folder is walked once, and what the
-    walk found is held.
+    engine's outputs: only their paths are held, and each file's digest is
+    taken from what the engine remembers of it when it is reached (at 100k
+    records, a list of every file with its absolute path held ~150 MB).  Any
+    other folder is walked once, what the walk found is held, and digests
+    come from the memo (:mod:`.filedigests`).
     """
 
     def __init__(self, out_dir: Path, memo: DigestMemo) -> None:
-        self.root, self.known, self.sole = str(out_dir), memo.published, memo.sole
+        self.memo, self.known, self.sole = memo, memo.published, memo.sole
         self.paths: list[str] = []
         self.walked: list[Found] = []
         if self.sole:
@@ -117,20 +118,18 @@ class ListedFiles:
             self.walked = published_files(out_dir, self.known)
             self.walked.sort(key=lambda found: url_for_file(found[0]))
 
-    def __iter__(self) -> Iterator[Found]:
+    def digests(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
+        """(site path, SHA-256 in hex) of each file whose path ``keep`` keeps (all without it), in URL order."""
         if not self.sole:
-            yield from self.walked
-            return
-        root, known = self.root, self.known
-        for path in self.paths:
-            _, size, mtime, inode = known[path]
-            yield path, f"{root}/{path}", size, mtime, inode
+            return self.memo.each(f for f in self.walked if keep is None or keep(f[0]))
+        known = self.known
+        return ((path, known[path][0].hex()) for path in self.paths if keep is None or keep(path))
 
 
-def entries_of(files: Iterable[Found], memo: DigestMemo, dates: CarriedDates) -> Iterator[tuple[str, Entry]]:
-    """(URL path, manifest entry) of each file, in the files' order: digests from ``memo``, dates carried."""
+def entries_of(digests: Iterable[tuple[str, str]], dates: CarriedDates) -> Iterator[tuple[str, Entry]]:
+    """(URL path, manifest entry) of each (site path, digest), in their order: dates carried from ``dates``."""
     previous, build_date = dates.previous, dates.build_date
-    for key, digest in memo.each(files):
+    for key, digest in digests:
         url = url_for_file(key)
         yield url, carried(digest, previous.get(url), build_date)
 

@@ -47,7 +47,7 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     remove_sitemaps(out_dir)
     files = ListedFiles(out_dir, memo)
     redirects = redirect_urls(library)
-    pages = dict(entries_of((f for f in files if in_sitemap(url_for_file(f[0]), redirects)), memo, dates))
+    pages = dict(entries_of(files.digests(lambda path: in_sitemap(url_for_file(path), redirects)), dates))
     written = []
     for name, content in sitemap_pages(config, library, pages):
         replace_file(out_dir / name, content)
@@ -55,7 +55,7 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
         written.append((url, carried(hashlib.sha256(content).hexdigest(), dates.previous.get(url), dates.build_date)))
     del pages
     written.sort()
-    entries = merged(entries_of(files, memo, dates), written)
+    entries = merged(entries_of(files.digests(), dates), written)
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
     replace_file_from(out_dir / MANIFEST_FILE, parts)
     memo.save()
