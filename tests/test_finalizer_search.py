@@ -225,13 +225,23 @@ def test_the_bundle_key_follows_the_pagefind_binary_its_settings_the_shard_and_i
     assert key_for(site, binary, tmp_path) != first
 
 
+def test_a_shards_scratch_site_links_its_record_pages_and_leaves_a_missing_one_out(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "records" / "a").mkdir(parents=True)
+    (site / "records" / "a" / "index.html").write_text("<h1>A</h1>", encoding="utf-8")
+    searchshards.link_pages(site, ["a", "gone"], tmp_path / "scratch")
+    pages = sorted(p.relative_to(tmp_path / "scratch").as_posix() for p in (tmp_path / "scratch").rglob("*.html"))
+    assert pages == ["records/a/index.html"]
+    assert (tmp_path / "scratch" / "records" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>A</h1>"
+
+
 def fake_run(tmp_path: Path, name: str, code: str) -> ShardRun:
     """A background run of shard ``name`` whose "Pagefind" is ``code`` (Python) writing into its output folder."""
     bundle = tmp_path / "pagefind" / "shards" / name
     bundle.mkdir(parents=True)
     (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
     output = tmp_path / ".pagefind-next" / name / "bundle"
-    return ShardRun([sys.executable, "-c", code, str(output)], [], output.parent / "site", output, bundle)
+    return ShardRun([sys.executable, "-c", code, str(output)], tmp_path, [], output.parent / "site", output, bundle)
 
 
 def test_a_background_run_that_fails_keeps_the_previous_bundles_and_says_so(

@@ -176,12 +176,11 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
         remember(state, {})
         return
     executable = pagefind_executable()
-    pages = {name: shard_pages(out_dir, ids) for name, ids in shards.items()}
     keys: dict[str, str] = {}
     if state is not None or deferred is not None:  # else there is nothing to compare with
         memo = discovery_for(renderer).files.memo(out_dir)
         base, count = key_base(executable, memo), shard_count(len(current), config.search_shard_records)
-        keys = {name: bundle_key(base, count, name, shard, memo) for name, shard in pages.items()}
+        keys = {name: bundle_key(base, count, name, shard_pages(out_dir, ids), memo) for name, ids in shards.items()}
     known = read_state(state) if state is not None else {}
     previous, bundles = config.site_dir / BUNDLE / SHARDS, root / SHARDS
     kept = {
@@ -191,7 +190,7 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     }
     stale = [name for name in shards if name not in kept]
     work = out_dir / NEXT_BUNDLE
-    runs = shard_runs(executable, {name: pages[name] for name in stale}, work, bundles, deferred is not None)
+    runs = shard_runs(executable, out_dir, {name: shards[name] for name in stale}, work, bundles, deferred is not None)
     if deferred is not None and runs:
         deferred.submit(IndexJob(runs, work, lambda: finish(root, list(shards), state, keys, kept)))
         return
@@ -203,20 +202,20 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
 
 
 def shard_runs(
-    executable: Path, pages: dict[str, list[Found]], work: Path, bundles: Path, background: bool
+    executable: Path, site: Path, shards: dict[str, list[str]], work: Path, bundles: Path, background: bool
 ) -> list[ShardRun]:
-    """The runs of the shards ``pages`` (name -> pages).
+    """The runs of ``shards`` (name -> record ids) over the pages in ``site``.
 
     Each works in its :func:`~.searchshards.scratch_folders`.  Run now,
     Pagefind writes into the shard's bundle folder, or into memory and the
     folder is updated from there; in the background, into a folder below
     ``work`` that replaces it when the job is complete.
     """
-    runs, scratch = [], scratch_folders(work, pages)
-    for name, shard in pages.items():
+    runs, scratch = [], scratch_folders(work, shards)
+    for name, ids in shards.items():
         source, made = scratch[name]
         output = work / name / "bundle" if background else made or bundles / name
-        runs.append(ShardRun(pagefind_command(executable, source, output), shard, source, output, bundles / name))
+        runs.append(ShardRun(pagefind_command(executable, source, output), site, ids, source, output, bundles / name))
     return runs
 
 

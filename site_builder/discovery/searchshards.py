@@ -22,6 +22,7 @@ deleted and written again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -90,14 +91,20 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def link_pages(pages: list[Found], folder: Path) -> None:
-    """A site of just ``pages`` at ``folder``: each linked (or copied) at its site path, for Pagefind to read."""
+def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
+    """A site of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind to read.
+
+    Each page is linked (or copied) at its site path; a missing page is left
+    out (as :func:`shard_pages` leaves it out).
+    """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for relative, path, *_ in pages:
+    for record_id in record_ids:
+        relative = record_page(record_id)
         target = os.path.join(folder, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        link_or_copy(path, target)
+        with contextlib.suppress(FileNotFoundError):
+            link_or_copy(os.path.join(site, relative), target)
 
 
 class Scratch(NamedTuple):
