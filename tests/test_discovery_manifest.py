@@ -195,3 +195,10 @@ def test_the_sitemaps_entries_are_merged_into_their_places_among_the_others() ->
         "/g.xml",
     ]
     assert [url for url, _ in merged(iter([]), few[:1])] == ["/a.xml"]
+
+
+def test_a_files_url_names_the_file_again() -> None:
+    from site_builder.discovery.manifest import file_for_url, url_for_file
+
+    paths = ["index.html", "404.html", "records/x/index.html", "records/x/badge.json", "a/xindex.html", "b/index.html"]
+    assert [file_for_url(url_for_file(path)) for path in paths] == paths

@@ -56,6 +56,11 @@ def url_for_file(relative: str) -> str:
     return "/" + relative
 
 
+def file_for_url(url: str) -> str:
+    """The file served at URL path ``url``: ``/records/x/`` -> ``records/x/index.html`` (see :func:`url_for_file`)."""
+    return url[1:] + "index.html" if url.endswith("/") else url[1:]
+
+
 def _walk(folder: str, prefix: str, known: Mapping[str, FileState], found: list[Found]) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -98,39 +103,41 @@ def listed(relative: str) -> bool:
 
 
 class ListedFiles:
-    """The files the manifest lists, in the order of their URLs, with their digests; read again on each pass.
+    """The URLs the manifest lists, in order, with their files' digests; read again on each pass.
 
     A staging tree only the engine wrote (``memo.sole``) is listed from the
-    engine's outputs: only their paths are held, and each file's digest is
-    taken from what the engine remembers of it when it is reached (at 100k
-    records, a list of every file with its absolute path held ~150 MB).  Any
-    other folder is walked once, what the walk found is held, and digests
-    come from the memo (:mod:`.filedigests`).
+    engine's outputs: only their URLs are held (a file's path is its URL's:
+    :func:`file_for_url`), and each file's digest is taken from what the
+    engine remembers of it when it is reached (at 100k records, a list of
+    every file with its absolute path held ~150 MB; sorting paths by URL held
+    both).  Any other folder is walked once, what the walk found is held, and
+    digests come from the memo (:mod:`.filedigests`).
     """
 
     def __init__(self, out_dir: Path, memo: DigestMemo) -> None:
         self.memo, self.known, self.sole = memo, memo.published, memo.sole
-        self.paths: list[str] = []
+        self.urls: list[str] = []
         self.walked: list[Found] = []
         if self.sole:
-            self.paths = sorted((path for path in self.known if listed(path)), key=url_for_file)
+            self.urls = sorted(url_for_file(path) for path in self.known if listed(path))
         else:
             self.walked = published_files(out_dir, self.known)
             self.walked.sort(key=lambda found: url_for_file(found[0]))
 
     def digests(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
-        """(site path, SHA-256 in hex) of each file whose path ``keep`` keeps (all without it), in URL order."""
+        """(URL path, SHA-256 in hex) of each file whose URL ``keep`` keeps (all without it), in URL order."""
         if not self.sole:
-            return self.memo.each(f for f in self.walked if keep is None or keep(f[0]))
+            walked = ((url_for_file(f[0]), f) for f in self.walked)
+            files = (f for url, f in walked if keep is None or keep(url))
+            return ((url_for_file(key), digest) for key, digest in self.memo.each(files))
         known = self.known
-        return ((path, known[path][0].hex()) for path in self.paths if keep is None or keep(path))
+        return ((url, known[file_for_url(url)][0].hex()) for url in self.urls if keep is None or keep(url))
 
 
 def entries_of(digests: Iterable[tuple[str, str]], dates: CarriedDates) -> Iterator[tuple[str, Entry]]:
-    """(URL path, manifest entry) of each (site path, digest), in their order: dates carried from ``dates``."""
+    """(URL path, manifest entry) of each (URL path, digest), in their order: dates carried from ``dates``."""
     previous, build_date = dates.previous, dates.build_date
-    for key, digest in digests:
-        url = url_for_file(key)
+    for url, digest in digests:
         yield url, carried(digest, previous.get(url), build_date)
 
 

@@ -47,7 +47,7 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     remove_sitemaps(out_dir)
     files = ListedFiles(out_dir, memo)
     redirects = redirect_urls(library)
-    pages = dict(entries_of(files.digests(lambda path: in_sitemap(url_for_file(path), redirects)), dates))
+    pages = dict(entries_of(files.digests(lambda url: in_sitemap(url, redirects)), dates))
     written = []
     for name, content in sitemap_pages(config, library, pages):
         replace_file(out_dir / name, content)
