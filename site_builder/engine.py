@@ -346,6 +346,7 @@ class Engine:
         previous_pages = old.pages if old is not None else {}
         entry = GroupEntry(inputs, {})
         kept: list[Any] = []  # the lookups of lazy pages reused, which this build did not make again
+        content: bytes | bytearray
         for page in pages:
             if isinstance(page, LazyPage):
                 known = previous_pages.get(page.path)

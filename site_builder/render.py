@@ -44,7 +44,9 @@ class LazyPage:
         return self.path, self.render()
 
 
-Output = Page | LazyPage
+# What the build publishes: a page, or one known by its inputs; a large one's content may be a
+# bytearray it was built in (see discovery.data.records_api).
+Output = tuple[str, bytes | bytearray] | LazyPage
 
 NAV: tuple[tuple[str, str], ...] = (
     ("Records", ""),

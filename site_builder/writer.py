@@ -38,7 +38,7 @@ class UnsafePath(ValueError):
     """An output path that would leave the output directory."""
 
 
-def content_digest(content: bytes) -> bytes:
+def content_digest(content: bytes | bytearray) -> bytes:
     """SHA-256: what the manifest publishes (so it need not read the file again), and faster than BLAKE2 here."""
     return hashlib.sha256(content).digest()
 
@@ -127,7 +127,7 @@ class SiteWriter:
                 elif os.path.isdir(ancestor):
                     self._made.add(ancestor)
 
-    def write(self, relative: str, content: bytes, digest: bytes | None = None) -> FileState:
+    def write(self, relative: str, content: bytes | bytearray, digest: bytes | None = None) -> FileState:
         """Write ``content`` as a new file; its state for the cache."""
         path = self._path(relative)
         start = perf_counter()
@@ -188,7 +188,7 @@ class SiteWriter:
         self.bytes_reused += state[1]
         return state
 
-    def put(self, relative: str, content: bytes, previous: FileState | None = None) -> FileState:
+    def put(self, relative: str, content: bytes | bytearray, previous: FileState | None = None) -> FileState:
         """Publish ``content``: the previous file when its bytes are the same, else a new file."""
         digest = content_digest(content)
         if previous is not None and previous[0] == digest:
@@ -274,7 +274,7 @@ def _remove(path: str) -> None:
         shutil.rmtree(path)
 
 
-def _write_all(fd: int, content: bytes) -> None:
+def _write_all(fd: int, content: bytes | bytearray) -> None:
     view = memoryview(content)
     while view:
         view = view[os.write(fd, view) :]

@@ -40,3 +40,23 @@ def test_the_api_lists_every_record_with_its_summary(site: Path) -> None:
 def test_the_jsonl_file_has_the_same_rows_one_a_line(site: Path) -> None:
     lines = (site / "api/records.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == load_json(site, "api/records.json")["records"]
+
+
+def test_the_api_rows_are_separated_by_commas_in_place_and_commas_inside_a_row_are_kept() -> None:
+    from site_builder.discovery.data import _separate_with_commas
+
+    rows = bytearray(b'{"records":[{"a":"x,y\\n"}\n{"b":1}\n')
+    _separate_with_commas(rows, len(b'{"records":['))
+    assert rows == b'{"records":[{"a":"x,y\\n"},{"b":1}'
+    none = bytearray(b'{"records":[')
+    _separate_with_commas(none, len(none))
+    assert none == b'{"records":['
+
+
+def test_a_registry_without_records_publishes_an_empty_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from discovery_fixtures import build_site_for
+
+    site = build_site_for(tmp_path, monkeypatch, [])
+    assert load_json(site, "api/records.json")["records"] == []
+    assert load_json(site, "api/records.json")["count"] == 0
+    assert (site / "api/records.jsonl").read_bytes() == b""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 from ..library import Library, RecordSummary
 from ..model import SCHEMA_VERSION, Record, record_json
-from ..render import Page, Renderer
+from ..render import Output, Page, Renderer
 from .dates import PublicationDates
 from .helpers import discovery_for
 from .summarydates import published, updated
@@ -47,29 +46,39 @@ def summary_data(summary: RecordSummary, renderer: Renderer, dates: PublicationD
     return data
 
 
-def records_api(renderer: Renderer, library: Library) -> Iterable[Page]:
-    """Every record's summary, current and withdrawn, by id: one JSON document and one JSON Lines file.
+def records_api(renderer: Renderer, library: Library) -> Iterable[Output]:
+    """Every record's summary, current and withdrawn, by id: one JSON Lines file and one JSON document.
 
     Each row is encoded once, compactly, and serves both files (at 10k records
-    encoding every row twice was most of the time this took): the lines are
-    written into one buffer as they are encoded, and the document is made from
-    it (a JSON row has no line break).  At 100k records each file is ~66 MB:
-    no list of rows, no text copy of the buffer, no slice of it is held too.
+    encoding every row twice was most of the time this took).  The rows are
+    encoded into one buffer laid out as the document, their separators
+    written as line breaks (a JSON row has none): the lines are a copy of the
+    rows' part, and the document is the buffer once its separators are made
+    commas, in place.  At 100k records each file is ~66 MB, and the two are
+    all this holds: no list of rows, no copy of the buffer made to change it.
     """
     dates = discovery_for(renderer).dates
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    buffer = io.BytesIO()
-    for summary in library.summaries:
-        buffer.write(encode(summary_data(summary, renderer, dates)).encode())
-        buffer.write(b"\n")
-    lines = buffer.getvalue()
-    del buffer
     head = encode({"schema_version": SCHEMA_VERSION, "count": len(library.summaries)})[:-1].encode()
-    yield "api/records.json", _document(head, lines)
+    document = bytearray(head + b',"records":[')
+    start = len(document)
+    for summary in library.summaries:
+        document += encode(summary_data(summary, renderer, dates)).encode()
+        document += b"\n"
+    with memoryview(document) as rows:
+        lines = bytes(rows[start:])
     yield "api/records.jsonl", lines
+    del lines
+    _separate_with_commas(document, start)
+    document += b"]}\n"
+    yield "api/records.json", document  # bytes-like, as the writer takes it: a copy would hold it twice
 
 
-def _document(head: bytes, lines: bytes) -> bytes:
-    """The JSON document of the rows in ``lines`` (JSON Lines); no slice of a copy is copied again."""
-    rows = memoryview(lines.replace(b"\n", b","))[:-1]  # the last row's comma left out
-    return b"".join((head, b',"records":[', rows, b"]}\n"))
+def _separate_with_commas(rows: bytearray, start: int) -> None:
+    """The rows from ``start`` on, each ending in a line break, separated by commas instead, in place."""
+    at = rows.find(b"\n", start)
+    while at != -1:
+        rows[at] = 0x2C  # ","
+        at = rows.find(b"\n", at + 1)
+    if rows.endswith(b","):
+        del rows[-1:]
