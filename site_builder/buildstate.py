@@ -62,7 +62,8 @@ class BuildState:
     site: str = ""
     build_date: str = ""
     manifest: OutputStat | None = None
-    # Each output's site-relative path, and their identities packed in the same order (filestates.pack_identities).
+    # Each output's site-relative path (NUL-terminated, os.fsencode'd, in one bytes), and their identities
+    # packed in the same order (filestates.pack_identities).
     output_paths: bytes = b""
     output_stats: bytes = b""
     totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published

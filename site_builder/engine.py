@@ -123,6 +123,7 @@ class Engine:
         self.scanned_ns = 0
         self.listing = b""
         self.recurring: dict[Any, Any] = {}  # values summaries share (library.share_values)
+        self.names_tables: dict[object, object] = {}  # the names tables output states share (PackedStates)
         self.reread = 0  # record files whose digest the scan could not take from the build state
         self.trusted = False  # whether the cache is this process's own, its outputs left as it recorded them
 
@@ -309,7 +310,7 @@ class Engine:
         name = sys.intern(result.name)  # the scan's own string (interned there), not the worker's copy of it
         summary = done[name] = share_values(result.summary, self.recurring)
         lookups = share_lookups(result.lookups, self.recurring)
-        outputs = result.outputs.share_names(self.recurring)
+        outputs = result.outputs.share_names(self.names_tables)
         self.new_cache.records[name] = RecordEntry(result.source, summary, outputs, lookups)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
@@ -384,7 +385,8 @@ class Engine:
         """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
         if self.cache is None:
             return
-        for path in sorted(set(self.cache.outputs()) - set(self.new_cache.outputs())):
+        published = self.new_cache.outputs()
+        for path in sorted(path for path in self.cache.outputs() if path not in published):
             writer.remove(path)
 
     # -- cache --------------------------------------------------------------------------------

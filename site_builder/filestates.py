@@ -4,12 +4,13 @@ A :data:`FileState` is a file's SHA-256, size, mtime (ns) and inode.  The cache
 holds one per published file, seven per record with every output: at 100k
 records, as tuples of Python objects, that was ~2.5 kB a record in the main
 process.  :class:`PackedStates` holds one record's states as its folder, a
-tuple of names every record shares, and one ``bytes`` of fixed-size rows
+table of names every record shares, and one ``bytes`` of fixed-size rows
 (~0.5 kB a record), and unpacks a state only when it is asked for.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from itertools import islice
@@ -71,10 +72,11 @@ def split_path(path: str) -> tuple[str, str]:
 class PackedStates(States):
     """The states of a few files (one record's outputs), packed; immutable.
 
-    Paths are held as folders and names: a record's outputs are in one folder,
+    Paths are held as folders and names: a record's outputs are in its folder,
     ``records/<id>/``, under the same seven names as every other record's, so
-    one table of names can serve every record (:meth:`share_names`).  Seven
-    path strings a record held ~0.7 kB of it at 100k records.
+    one table of names can serve every record (:meth:`share_names`); an alias's
+    redirect page or an attached file is in a folder of its own.  Seven path
+    strings a record held ~0.7 kB of it at 100k records.
     """
 
     __slots__ = ("folders", "packed")
@@ -117,13 +119,13 @@ class PackedStates(States):
         return None
 
     def __getitem__(self, path: str) -> FileState:
-        state = self.row(*split_path(path))
+        state = self.row(*split_path(path)) if isinstance(path, str) else None
         if state is None:
             raise KeyError(path)
         return state
 
     def get(self, path: str, default: Any = None) -> Any:
-        state = self.row(*split_path(path))
+        state = self.row(*split_path(path)) if isinstance(path, str) else None
         return default if state is None else state
 
     def __contains__(self, path: object) -> bool:
@@ -133,10 +135,13 @@ class PackedStates(States):
         return len(self.packed) // _ROW.size
 
     def __iter__(self) -> Iterator[str]:
+        if len(self.folders) == 1:  # a record without aliases or attachments: the common case, made quick
+            folder, names = self.folders[0]
+            return map(folder.__add__, names)
         return (folder + name for folder, names in self.folders for name in names)
 
     def each(self) -> Iterator[tuple[str, FileState]]:
-        return zip(self, _ROW.iter_unpack(self.packed), strict=True)
+        return zip(iter(self), _ROW.iter_unpack(self.packed), strict=True)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PackedStates, (self.folders, self.packed))
@@ -177,30 +182,56 @@ class Published(States):
         held = self._owner.get(path[:cut])
         if held is None:
             return None, None
-        if type(held) is PackedStates and len(held.folders) == 1:  # a record's folder: the common case, made quick
-            at = held.folders[0][1].get(path[cut:])
-            return (held, _ROW.unpack_from(held.packed, at * _ROW.size)) if at is not None else (None, None)
         for states in reversed(held) if isinstance(held, tuple) else (held,):
             state = states.row(path[:cut], path[cut:]) if type(states) is PackedStates else states.get(path)
             if state is not None:
                 return states, state
         return None, None
 
+    def get(self, path: str, default: Any = None) -> Any:  # Mapping's get goes through a KeyError when absent
+        if not isinstance(path, str):
+            return default
+        cut = path.rfind("/") + 1
+        held = self._owner.get(path[:cut])
+        if type(held) is PackedStates and len(held.folders) == 1:  # a record's folder: the common case, made quick
+            at = held.folders[0][1].get(path[cut:])
+            return default if at is None else _ROW.unpack_from(held.packed, at * _ROW.size)
+        state = self._state(path)[1] if held is not None else None
+        return default if state is None else state
+
     def __getitem__(self, path: str) -> FileState:
-        state = self._state(path)[1]
+        state: FileState | None = self.get(path)
         if state is None:
             raise KeyError(path)
         return state
 
-    def get(self, path: str, default: Any = None) -> Any:  # Mapping's get goes through a KeyError when absent
-        state = self._state(path)[1]
-        return default if state is None else state
-
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and self._state(path)[1] is not None
+        """Whether a file is published at ``path``, its state left packed (the prune asks this of every file)."""
+        if not isinstance(path, str):
+            return False
+        cut = path.rfind("/") + 1
+        held = self._owner.get(path[:cut])
+        if held is None:
+            return False
+        if type(held) is PackedStates and len(held.folders) == 1:
+            return path[cut:] in held.folders[0][1]
+        return self._state(path)[1] is not None
 
     def __iter__(self) -> Iterator[str]:
-        return (path for path, _ in self.each())
+        """Owner by owner, as :meth:`each`, no state unpacked."""
+        owner = self._owner
+        for states in self._owners:
+            if type(states) is PackedStates:
+                for folder, names in states.folders:
+                    if owner[folder] is states:
+                        yield from map(folder.__add__, names)
+                    else:
+                        yield from (folder + name for name in names if self._state(folder + name)[0] is states)
+            else:
+                for path in states:
+                    held = owner[split_path(path)[0]]
+                    if held is states or (isinstance(held, tuple) and self._state(path)[0] is states):
+                        yield path
 
     def __len__(self) -> int:
         if self._length < 0:
@@ -241,7 +272,7 @@ def pack_identities(states: Mapping[str, FileState]) -> tuple[bytes, bytes]:
     paths = bytearray()
     packed = bytearray()
     for path, (_, size, mtime, inode) in states.items():
-        paths += path.encode("utf-8", "surrogateescape")
+        paths += os.fsencode(path)
         paths += b"\0"
         packed += _STAT.pack(size, mtime, inode)
     return bytes(paths), bytes(packed)

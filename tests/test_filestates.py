@@ -56,7 +56,7 @@ def test_packed_identities_keep_a_file_name_that_is_not_utf8_as_the_file_system_
     assert unpack_paths(paths) == [b"records/a/files/caf\xe9.pdf"]
 
 
-def test_records_with_outputs_of_the_same_names_share_one_tuple_of_names() -> None:
+def test_records_with_outputs_of_the_same_names_share_one_table_of_names() -> None:
     known: dict[object, object] = {}
     first = PackedStates.of(STATES).share_names(known)
     second = PackedStates.of({"records/b/index.html": PAGE, "records/b/record.json": DATA}).share_names(known)
@@ -103,3 +103,22 @@ def test_a_path_two_record_owners_name_counts_once_with_the_later_state() -> Non
     published = Published([PackedStates.of(STATES), PackedStates.of({"records/a/index.html": DATA})])
     assert published["records/a/index.html"] == DATA
     assert list(published.items()) == [("records/a/record.json", DATA), ("records/a/index.html", DATA)]
+
+
+def test_a_record_file_in_the_site_root_shares_that_folder_with_the_groups() -> None:
+    record = PackedStates.of({**STATES, "legacy.html": DATA})
+    groups = {"index.html": PAGE, "404.html": DATA}
+    published = Published([record, groups])
+    assert "legacy.html" in published and "index.html" in published and "missing.html" not in published
+    assert published["legacy.html"] == DATA and published["index.html"] == PAGE
+    assert len(published) == 5 and list(published) == [*STATES, "legacy.html", "index.html", "404.html"]
+    assert dict(published.items()) == {**STATES, "legacy.html": DATA, **groups}
+
+
+def test_a_key_that_is_not_a_path_is_not_found() -> None:
+    packed = PackedStates.of(STATES)
+    published = Published([packed])
+    for mapping in (packed, published):
+        assert 3 not in mapping and mapping.get(3) is None  # type: ignore[operator, call-overload]
+        with pytest.raises(KeyError):
+            mapping[3]  # type: ignore[index]

@@ -225,14 +225,21 @@ def test_the_bundle_key_follows_the_pagefind_binary_its_settings_the_shard_and_i
     assert key_for(site, binary, tmp_path) != first
 
 
-def test_a_shards_scratch_site_links_its_record_pages_and_leaves_a_missing_one_out(tmp_path: Path) -> None:
+def test_a_shards_scratch_site_holds_its_record_pages_at_their_site_paths(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    (site / "records" / "a").mkdir(parents=True)
-    (site / "records" / "a" / "index.html").write_text("<h1>A</h1>", encoding="utf-8")
-    searchshards.link_pages(site, ["a", "gone"], tmp_path / "scratch")
+    for record_id in ("a", "b"):
+        (site / "records" / record_id).mkdir(parents=True)
+        (site / "records" / record_id / "index.html").write_text(f"<h1>{record_id}</h1>", encoding="utf-8")
+    searchshards.link_pages(site, ["a"], tmp_path / "scratch")
     pages = sorted(p.relative_to(tmp_path / "scratch").as_posix() for p in (tmp_path / "scratch").rglob("*.html"))
     assert pages == ["records/a/index.html"]
-    assert (tmp_path / "scratch" / "records" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>A</h1>"
+    assert (tmp_path / "scratch" / "records" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>a</h1>"
+
+
+def test_a_shards_page_that_vanished_before_its_run_fails_the_run_not_the_index(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    with pytest.raises(FileNotFoundError):
+        searchshards.link_pages(tmp_path / "site", ["gone"], tmp_path / "scratch")
 
 
 def fake_run(tmp_path: Path, name: str, code: str) -> ShardRun:

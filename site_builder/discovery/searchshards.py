@@ -22,7 +22,6 @@ deleted and written again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import secrets
@@ -94,8 +93,8 @@ def link_or_copy(source: str, target: str) -> None:
 def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
     """A site of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind to read.
 
-    Each page is linked (or copied) at its site path; a missing page is left
-    out (as :func:`shard_pages` leaves it out).
+    Each page is linked (or copied) at its site path.  A page missing now is
+    an error (FileNotFoundError), not left out: the shard's key counted it.
     """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -103,8 +102,7 @@ def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
         relative = record_page(record_id)
         target = os.path.join(folder, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            link_or_copy(os.path.join(site, relative), target)
+        link_or_copy(os.path.join(site, relative), target)
 
 
 class Scratch(NamedTuple):
