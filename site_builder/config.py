@@ -47,8 +47,7 @@ DEFAULT_GATE_STATUSES = (
     GateStatus(
         name="Verified",
         description=(
-            "Gate 2 completed: a type-checked Lean4 proof or a sealed-sandbox reproduction "
-            "is attached to the record."
+            "Gate 2 completed: a type-checked Lean4 proof or a sealed-sandbox reproduction is attached to the record."
         ),
         requires_artifact=True,
     ),

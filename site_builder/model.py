@@ -183,9 +183,7 @@ class Record(Section):
     correction: Correction
     provenance: Provenance
     artifacts: list[Artifact] = Field(default_factory=list)
-    aliases: list[Alias] = Field(
-        default_factory=list, description="Former ids or paths that redirect to this record"
-    )
+    aliases: list[Alias] = Field(default_factory=list, description="Former ids or paths that redirect to this record")
     withdrawn: Withdrawal | None = None
 
 

@@ -43,7 +43,5 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 def record_text(record: Record) -> str:
     """The record file for ``record``: YAML front matter, then the Markdown body."""
-    body = "".join(
-        f"\n## {heading}\n\n{getattr(record, name).strip()}\n" for heading, name in BODY_SECTIONS.items()
-    )
+    body = "".join(f"\n## {heading}\n\n{getattr(record, name).strip()}\n" for heading, name in BODY_SECTIONS.items())
     return f"---\n{dump_yaml(front_matter(record))}---\n{body}"
