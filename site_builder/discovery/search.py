@@ -16,9 +16,11 @@ listings and docs are in no shard; a shard without a record is not made.
 Pagefind's UI files are published once at ``pagefind/``, linked from the first
 shard (they are the same in every shard).  The search page lists the shards
 (it is rendered from the library, before the finalizers run) and
-``assets/search.js`` loads the first as PagefindUI's bundle and merges the
-others with ``mergeIndex``: Pagefind ranks the merged results by score and
-sums the filter counts across bundles.  Without a current record there is no
+``assets/search.js`` loads the first as PagefindUI's bundle, merges the
+others with ``mergeIndex`` and loads every bundle's filters before the UI
+starts (a search counts with the filter files loaded by then): Pagefind
+ranks the merged results by score and sums the filter counts across
+bundles.  Without a current record there is no
 shard and no index, and the search page says there is nothing to search.
 
 A shard's Pagefind run reads only its pages, so it runs only when they

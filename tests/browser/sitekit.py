@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -336,6 +338,7 @@ class _PagesHandler(BaseHTTPRequestHandler):
 
     root: Path
     prefix: str
+    slow: tuple[re.Pattern[str], float] | None = None  # paths matching it are answered that many seconds late
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -348,6 +351,8 @@ class _PagesHandler(BaseHTTPRequestHandler):
 
     def _serve(self, body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
+        if self.slow is not None and self.slow[0].search(path):
+            time.sleep(self.slow[1])
         if path + "/" == self.prefix:
             return self._redirect(self.prefix)
         if not path.startswith(self.prefix):
@@ -398,9 +403,13 @@ class Server:
         self.thread.join(timeout=10)
 
 
-def serve(root: Path, prefix: str = PROJECT_PATH) -> Server:
-    """Serve ``root`` (which may not exist yet) at ``http://127.0.0.1:<port><prefix>``."""
-    handler = type("Handler", (_PagesHandler,), {"root": root.resolve(), "prefix": prefix})
+def serve(root: Path, prefix: str = PROJECT_PATH, slow: tuple[str, float] | None = None) -> Server:
+    """Serve ``root`` (which may not exist yet) at ``http://127.0.0.1:<port><prefix>``.
+
+    ``slow``: (a regular expression, seconds): requests for paths it matches are answered that late.
+    """
+    late = (re.compile(slow[0]), slow[1]) if slow is not None else None
+    handler = type("Handler", (_PagesHandler,), {"root": root.resolve(), "prefix": prefix, "slow": late})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, name="pages-server", daemon=True)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import sitekit
 from sitekit import SEARCH_SHARD_RECORDS, BuiltSite, open_ok
 
 from site_builder.discovery.searchshards import assign
@@ -95,3 +96,23 @@ def test_the_tier_filter_counts_and_narrows_the_results_of_every_shard(
         "n => document.querySelectorAll('.pagefind-ui__result-link').length < n", arg=len(EMPHASIS), timeout=10_000
     )
     assert found(result_hrefs(page)) == doi_grade
+
+
+def test_the_first_searchs_filter_counts_include_every_shard_even_when_its_filters_load_late(
+    page: Any, built_site: BuiltSite
+) -> None:
+    """The counts of a search come from the filter files a shard has loaded: the first search must wait for them."""
+    first = sorted(set(shards_by_url(built_site).values()))[0]  # the UI's own bundle; the others are merged
+    late = sitekit.serve(built_site.site_dir, slow=(rf"/pagefind/shards/(?!{first}/)[^/]+/filter/", 2.0))
+    try:
+        open_ok(page, late.url + "search/?q=emphasis")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.pagefind-ui__result-link').length >= n",
+            arg=len(EMPHASIS),
+            timeout=15_000,
+        )
+        page.locator("summary", has_text="Tier").first.click()
+        option = page.get_by_label(re.compile(r"^\s*DOI grade"))
+        option.locator("xpath=..").filter(has_text="(2)").wait_for(timeout=10_000)
+    finally:
+        late.stop()
