@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 
+from site_builder.resident import proc_field
+
 SAMPLE_SECONDS = 0.01
 PSS_EVERY = 25
 
@@ -56,14 +58,7 @@ def tree_rss(process: psutil.Process) -> int:
 
 def pss(pid: int) -> int:
     """Bytes of process ``pid``'s proportional set size; 0 when it is gone or the system does not tell."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
-            for line in rollup:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return 0
-    return 0
+    return proc_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
 def tree_pss(process: psutil.Process) -> int:

@@ -10,7 +10,7 @@ system, a sandbox), the peak is reported as 0, meaning unknown.
 
 from __future__ import annotations
 
-__all__ = ["peak_resident", "reset_peak_resident"]
+__all__ = ["peak_resident", "proc_field", "reset_peak_resident"]
 
 _STATUS = "/proc/self/status"
 _CLEAR_REFS = "/proc/self/clear_refs"
@@ -27,10 +27,15 @@ def reset_peak_resident() -> None:
 
 def peak_resident() -> int:
     """Bytes: the most this process held resident since the last reset (or since it started); 0 if unknown."""
+    return proc_field(_STATUS, b"VmHWM:")
+
+
+def proc_field(path: str, field: bytes) -> int:
+    """Bytes: the ``<field> <n> kB`` line of a ``/proc`` file such as ``path``; 0 when absent or unreadable."""
     try:
-        with open(_STATUS, "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
+        with open(path, "rb") as found:
+            for line in found:
+                if line.startswith(field):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         return 0

@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each() -> None:
+@pytest.fixture(scope="module")
+def printed() -> str:
+    """What ``python -m benchmarks`` prints for a small registry, every row, without Hugo."""
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo"],
         cwd=ROOT,
@@ -20,7 +24,11 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    tables = _tables(done.stdout)
+    return done.stdout
+
+
+def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each(printed: str) -> None:
+    tables = _tables(printed)
     rows = [line.split(" | ")[0].lstrip("| ") for line in tables[0] if line.startswith("| ")]
     assert rows == [
         "build",
@@ -35,22 +43,17 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
     assert {line.count("|") for line in tables[0]} == {8}, "a row with more or fewer cells than the header"
 
 
-def test_the_benchmark_prints_each_stage_with_its_time_and_memory_for_the_cold_build_and_the_edit() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo", "--cold-only"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    stages = _tables(done.stdout)[1]
-    assert stages[0].startswith("| stage | seconds | peak RSS, build process |")
-    assert {line.count("|") for line in stages} == {5}
-    names = [line.split(" | ")[0].lstrip("| ") for line in stages[2:]]
-    assert names[:2] == ["scan", "records"] and "cache" in names
-    assert all(line.split(" | ")[2].endswith("MiB") for line in stages[2:]), "a stage without its peak memory"
+def test_the_benchmark_prints_each_stage_with_its_time_and_memory_for_the_cold_build_and_the_edit(
+    printed: str,
+) -> None:
+    cold, edit = _tables(printed)[1:]
+    for stages in (cold, edit):
+        assert stages[0].startswith("| stage | seconds | peak RSS, build process |")
+        assert {line.count("|") for line in stages} == {5}
+        names = [line.split(" | ")[0].lstrip("| ") for line in stages[2:]]
+        assert names[:2] == ["scan", "records"] and "cache" in names
+        assert all(line.split(" | ")[2].endswith("MiB") for line in stages[2:]), "a stage without its peak memory"
+    assert "prune" in [line.split(" | ")[0].lstrip("| ") for line in edit]
 
 
 def _tables(printed: str) -> list[list[str]]:
