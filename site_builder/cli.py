@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from . import buildcmd
 from .config import RegistryConfig, read_config
 from .importer import import_page
-from .load import display_path, load_records, read_record, record_files
+from .load import display_path, field_line, load_records, read_record, record_files
 from .model import Record
 from .problems import Problem, ProblemsFound
 from .recordtext import record_text
@@ -178,12 +178,10 @@ def _library_problems(config: RegistryConfig, imported: dict[Path, Record], sour
     if not imported or not config.records_dir.is_dir():
         return []
     existing = load_records(config)
-    kept = [
-        (r, display_path(existing.paths[r.id]), 2) for r in existing.records if existing.paths[r.id] not in imported
-    ]
-    added = [(record, display_path(target), 2) for target, record in imported.items()]
-    before = set(check_library(kept))
-    new = [p for p in check_library(kept + added) if p not in before]
+    kept = [(r, display_path(existing.paths[r.id])) for r in existing.records if existing.paths[r.id] not in imported]
+    added = [(record, display_path(target)) for target, record in imported.items()]
+    before = set(check_library(kept, field_line))
+    new = [p for p in check_library(kept + added, field_line) if p not in before]
     by_record = {display_path(target): sources[target] for target in imported}
     return [
         Problem(

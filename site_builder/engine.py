@@ -47,7 +47,7 @@ from .cache import (
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
-from .load import RECORD_SUFFIX, display_path, record_file_names, shown_in
+from .load import RECORD_SUFFIX, display_path, field_line, record_file_names, shown_in
 from .model import Record
 from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, finalizer_folders
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
@@ -317,8 +317,8 @@ class Engine:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""
         shown = display_path(self.config.records_dir)
         # check_library reads only the id and aliases, which summaries carry.
-        located = [(cast(Record, summary), shown_in(shown, name), 2) for name, summary in sorted(summaries.items())]
-        problems = self.problems + check_library(located)
+        located = [(cast(Record, summary), shown_in(shown, name)) for name, summary in sorted(summaries.items())]
+        problems = self.problems + check_library(located, field_line)
         if problems:
             raise ProblemsFound(problems)
 

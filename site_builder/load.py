@@ -238,6 +238,20 @@ def record_file_names(records_dir: Path) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
+def field_line(path: str, loc: tuple[str | int, ...]) -> int:
+    """The line of field ``loc`` in the record file at display path ``path``; 1 when it cannot be read as one.
+
+    For problems found across records (:func:`~.rules.check_library`): the file is read again, which
+    is rare and cheap, rather than every record's locations kept for the case.
+    """
+    try:
+        text = decode(Path(path).read_bytes(), path)
+    except OSError:
+        return 1
+    parsed = parse_record_text(text, path) if isinstance(text, str) else None
+    return parsed.locator.line(loc, body=False) if isinstance(parsed, ParsedFile) else 1
+
+
 def shown_in(folder: str, name: str) -> str:
     """:func:`display_path` of file ``name`` in a folder shown as ``folder`` (its own display path)."""
     return name if folder == "." else os.path.join(folder, name)
@@ -247,16 +261,16 @@ def load_records(config: RegistryConfig) -> LoadedRecords:
     """Every record of ``config.records_dir``, validated, sorted by id; or all problems found."""
     files, problems = record_files(config.records_dir)
     loaded = LoadedRecords(problems=problems)
-    located: list[tuple[Record, str, int]] = []
+    located: list[tuple[Record, str]] = []
     for path in files:
         result = read_record(path, config)
         if isinstance(result, Record):
             loaded.records.append(result)
             loaded.paths[result.id] = path
-            located.append((result, display_path(path), 2))
+            located.append((result, display_path(path)))
         else:
             loaded.problems.extend(result)
-    loaded.problems.extend(check_library(located))
+    loaded.problems.extend(check_library(located, field_line))
     loaded.problems.sort()
     loaded.records.sort(key=lambda r: r.id)
     return loaded

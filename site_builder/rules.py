@@ -108,37 +108,38 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check_library(records: Sequence[tuple[Record, str, int]]) -> list[Problem]:
+# Where a field is in a record file: (display path, field path such as ("aliases", 1)) -> its line.
+Locate = Callable[[str, tuple[str | int, ...]], int]
+
+
+def check_library(records: Sequence[tuple[Record, str]], locate: Locate) -> list[Problem]:
     """Rules across records: ids unique (also ignoring case), no alias shadowing another address.
 
-    ``records`` holds (record, display path, line of its id).
+    ``records`` holds (record, display path).  ``locate`` finds the line of
+    the field a problem is about; it is asked only when there is a problem.
     """
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for record, path, line in records:
+    for record, path in records:
         key = record.id.lower()
         if key in seen:
-            problems.append(Problem(path, line, "id", f"id {record.id!r} is already used by {seen[key]}", "unique ids"))
+            message = f"id {record.id!r} is already used by {seen[key]}"
+            problems.append(Problem(path, locate(path, ("id",)), "id", message, "unique ids"))
         else:
             seen[key] = path
     claimed: dict[str, str] = {}
-    for record, path, line in records:
-        for alias in record.aliases:
+    for record, path in records:
+        for index, alias in enumerate(record.aliases):
             key = alias.strip("/").lower().removeprefix("records/")  # case-insensitive, "records/" included
             owner = seen.get(key)
             if owner is not None:
-                problems.append(
-                    Problem(path, line, "aliases", f"alias {alias!r} is the id of {owner}", "a free address")
-                )
+                message, expected = f"alias {alias!r} is the id of {owner}", "a free address"
             elif key in claimed and claimed[key] != path:
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        "aliases",
-                        f"alias {alias!r} is also claimed by {claimed[key]}",
-                        "one owner per alias",
-                    )
-                )
+                message, expected = f"alias {alias!r} is also claimed by {claimed[key]}", "one owner per alias"
+            else:
+                claimed.setdefault(key, path)
+                continue
             claimed.setdefault(key, path)
+            line = locate(path, ("aliases", index))
+            problems.append(Problem(path, line, f"aliases[{index}]", message, expected))
     return problems

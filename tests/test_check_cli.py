@@ -248,7 +248,8 @@ def test_import_refuses_a_record_whose_id_another_record_claims_as_alias(
     assert run("import", "rec-1.txt") == (
         1,
         "",
-        "records/old.md:2: aliases: after the import: alias 'rec-1' is the id of records/rec-1.md (a free address)\n",
+        "records/old.md:37: aliases[0]: after the import: "
+        "alias 'rec-1' is the id of records/rec-1.md (a free address)\n",
     )
     assert not (project / "records" / "rec-1.md").exists()
 

@@ -214,15 +214,15 @@ def test_record_file_name_must_be_a_valid_id(config: RegistryConfig, write_recor
 def test_duplicate_ids_differing_in_case_are_refused(make_record: Callable[..., Record]) -> None:
     lower = make_record("abc")
     upper = lower.model_copy(update={"id": "ABC"})  # not a valid id: only check_library sees it here
-    assert check_library([(lower, "records/abc.md", 2), (upper, "records/ABC.md", 2)]) == [
-        Problem("records/ABC.md", 2, "id", "id 'ABC' is already used by records/abc.md", "unique ids")
+    assert check_library([(lower, "records/abc.md"), (upper, "records/ABC.md")], lambda path, loc: 7) == [
+        Problem("records/ABC.md", 7, "id", "id 'ABC' is already used by records/abc.md", "unique ids")
     ]
 
 
 def test_duplicate_ids_are_refused(make_record: Callable[..., Record]) -> None:
     record = make_record("abc")
-    assert check_library([(record, "records/abc.md", 2), (record, "records/abc-2.md", 2)]) == [
-        Problem("records/abc-2.md", 2, "id", "id 'abc' is already used by records/abc.md", "unique ids")
+    assert check_library([(record, "records/abc.md"), (record, "records/abc-2.md")], lambda path, loc: 7) == [
+        Problem("records/abc-2.md", 7, "id", "id 'abc' is already used by records/abc.md", "unique ids")
     ]
 
 
@@ -240,7 +240,7 @@ def test_alias_that_is_another_records_id(config: RegistryConfig, write_record: 
     write_record("rec-1", lambda d: d.update(aliases=["Records/REC-2/"]))
     write_record("rec-2")
     assert [str(p) for p in load_records(config).problems] == [
-        "records/rec-1.md:2: aliases: alias 'Records/REC-2/' is the id of records/rec-2.md (a free address)"
+        "records/rec-1.md:37: aliases[0]: alias 'Records/REC-2/' is the id of records/rec-2.md (a free address)"
     ]
 
 
@@ -248,7 +248,7 @@ def test_alias_claimed_by_two_records(config: RegistryConfig, write_record: Writ
     write_record("rec-1", lambda d: d.update(aliases=["old"]))
     write_record("rec-2", lambda d: d.update(aliases=["records/old"]))
     assert [str(p) for p in load_records(config).problems] == [
-        "records/rec-2.md:2: aliases: alias 'records/old' is also claimed by records/rec-1.md (one owner per alias)"
+        "records/rec-2.md:37: aliases[0]: alias 'records/old' is also claimed by records/rec-1.md (one owner per alias)"
     ]
 
 
