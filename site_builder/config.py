@@ -9,6 +9,7 @@ the rules live here only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -198,12 +199,17 @@ def registry_settings(mkdocs_config: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_config(config_file: Path, **overrides: Any) -> RegistryConfig:
-    """Read ``mkdocs.yml`` (or defaults when it does not exist) without importing MkDocs."""
+    """Read ``mkdocs.yml`` (or defaults when it does not exist) without importing MkDocs.
+
+    A setting it refuses is reported on the line where the file sets it.
+    """
     source = str(config_file)
     raw: dict[str, Any] = {}
+    text = ""
     if config_file.exists():
         try:
-            raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+            text = config_file.read_text(encoding="utf-8")
+            raw = yaml.load(text, Loader=_TolerantLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
             raise ProblemsFound([Problem(source, line, "(file)", f"cannot read configuration: {error}")]) from None
@@ -212,4 +218,77 @@ def read_config(config_file: Path, **overrides: Any) -> RegistryConfig:
     settings = registry_settings(raw)
     settings.setdefault("project_dir", config_file.parent)
     settings.update({k: v for k, v in overrides.items() if v is not None})
-    return RegistryConfig.from_settings(settings, source=source)
+    return config_from(settings, source, text)
+
+
+def config_from(settings: dict[str, Any], source: str, text: str | Path | None) -> RegistryConfig:
+    """:meth:`RegistryConfig.from_settings`, each problem on the line of the configuration that sets it.
+
+    ``text``: the configuration file's text, or the file (read only when there is a problem).
+    """
+    try:
+        return RegistryConfig.from_settings(settings, source=source)
+    except ProblemsFound as found:
+        if isinstance(text, Path):
+            try:
+                text = text.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                raise found from None
+        raise ProblemsFound([setting_located(text or "", problem) for problem in found.problems]) from None
+
+
+def setting_located(text: str, problem: Problem) -> Problem:
+    """``problem`` (about a setting, field ``plugins.registry.<key>...`` or a top-level key) on its line in ``text``.
+
+    The plugin's own section is looked in first, then the top level (``site_url`` and the other
+    :data:`TOP_LEVEL_KEYS`); a setting not in the file (a default, an override) keeps the line it had.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader) if text else None
+    except yaml.YAMLError:
+        return problem
+    parts: list[str] = problem.field.removeprefix("plugins.registry.").split(".")
+    for section in (_registry_section(root), root):
+        line = _line_of(section, parts)
+        if line is not None:
+            return replace(problem, line=line)
+    return problem
+
+
+def _registry_section(root: yaml.Node | None) -> yaml.Node | None:
+    """The value node of ``registry`` in ``plugins``: the plugin's settings."""
+    plugins = _child(root, "plugins")
+    for item in plugins.value if isinstance(plugins, yaml.SequenceNode) else []:
+        section = _child(item, "registry")
+        if section is not None:
+            return section
+    return None
+
+
+def _line_of(node: yaml.Node | None, parts: list[str]) -> int | None:
+    """The line (1-based) of the node at ``parts`` below ``node``, or of the deepest of them found; None if none."""
+    line = None
+    for part in parts:
+        if isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line + 1
+            continue
+        found = _key(node, part)
+        if found is None:
+            break
+        key, node = found
+        line = key.start_mark.line + 1
+    return line
+
+
+def _key(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == name:
+                return key, value
+    return None
+
+
+def _child(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    found = _key(node, name)
+    return found[1] if found is not None else None

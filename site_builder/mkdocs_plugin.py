@@ -39,7 +39,7 @@ from mkdocs.utils import CountHandler
 
 from .build import BuildReport, Progress, render_registry
 from .buildstate import BuildMemory
-from .config import RegistryConfig
+from .config import RegistryConfig, config_from
 from .deferred import DeferredWork, deferring
 from .discovery.background import BackgroundIndex, indexing_in_background
 from .load import display_path
@@ -206,7 +206,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
 
     def on_config(self, config: Any) -> Any:
         try:
-            self.core = RegistryConfig.from_settings(core_settings(self.config, config), source=self._source(config))
+            file = Path(config.get("config_file_path") or "mkdocs.yml")
+            self.core = config_from(core_settings(self.config, config), self._source(config), file)
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
         self.site_dir = Path(config.site_dir).resolve()
