@@ -147,9 +147,13 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["site"] = site_globals(config)
-    env.globals["badge"] = MacroCache(env, "render_badge")
-    env.globals["assessment_cells"] = MacroCache(env, "render_assessment_cells")
-    env.globals["section_note"] = NoteCache(env)
+    # A badge (about 20 per record page) takes its values from the configured vocabularies, and so do a
+    # listing row's assessment cells (the same for every record assessed alike): few distinct arguments.
+    env.globals["badge"] = RenderedOnce(Macro(env, "render_badge"))
+    env.globals["assessment_cells"] = RenderedOnce(Macro(env, "render_assessment_cells"))
+    # A note under a table section of the record page is one of its section's fixed texts
+    # (importer.SECTION_NOTES): it sees ``verified`` (and the globals) only, never the record.
+    env.globals["section_note"] = RenderedOnce(lambda section, verified: section_note(env, section, verified))
     env.filters["slug"] = slugify
     return env
 
@@ -170,41 +174,24 @@ class Macro:
         return cast(Callable[..., Markup], getattr(self.env.get_template("_macros.html").module, self.name))
 
 
-class MacroCache(Macro):
-    """A macro whose HTML depends on its arguments alone and that few distinct arguments reach: rendered
-    once per distinct arguments for the life of its environment, one build (a Renderer).
+class RenderedOnce:
+    """HTML that depends on its arguments alone, which few distinct arguments reach: rendered once per
+    distinct arguments for the life of its environment, one build (a Renderer)."""
 
-    A badge (about 20 per record page) takes its values from the configured vocabularies, and so do a
-    listing row's assessment cells (the same for every record assessed alike), so the cache stays small.
-    """
-
-    def __init__(self, env: jinja2.Environment, name: str) -> None:
-        super().__init__(env, name)
+    def __init__(self, render: Callable[..., Markup]) -> None:
+        self.render = render
         self.rendered: dict[tuple[Hashable, ...], Markup] = {}
 
     def __call__(self, *args: Hashable) -> Markup:
         html = self.rendered.get(args)
         if html is None:
-            html = self.rendered[args] = self.macro(*args)
+            html = self.rendered[args] = self.render(*args)
         return html
 
 
-class NoteCache:
-    """The note under a table section of the record page (``notes/<section>.html``), rendered once per
-    section and gate outcome: a note is one of its section's fixed texts (importer.SECTION_NOTES)
-    and sees ``verified`` (and the globals) only, never the record.
-    """
-
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
-        self.rendered: dict[tuple[str, bool], Markup] = {}
-
-    def __call__(self, section: str, verified: bool) -> Markup:
-        html = self.rendered.get((section, verified))
-        if html is None:
-            text = self.env.get_template(f"notes/{section}.html").render(verified=verified)
-            html = self.rendered[section, verified] = Markup(text)
-        return html
+def section_note(env: jinja2.Environment, section: str, verified: bool) -> Markup:
+    """The note under table section ``section`` of a record page (``notes/<section>.html``)."""
+    return Markup(env.get_template(f"notes/{section}.html").render(verified=verified))
 
 
 @dataclass(frozen=True)
