@@ -45,7 +45,7 @@ from .cache import (
     source_digest,
 )
 from .config import RegistryConfig
-from .filestates import STAT_SIZE, FileState, pack_identities, unpack_stats
+from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, field_line, record_file_names, shown_in
 from .model import Record
@@ -124,6 +124,7 @@ class Engine:
         self.listing = b""
         self.recurring: dict[Any, Any] = {}  # values summaries share (library.share_values)
         self.names_tables: dict[object, object] = {}  # the names tables output states share (PackedStates)
+        self.published: Published | None = None  # every file this build published, once render() made them all
         self.reread = 0  # record files whose digest the scan could not take from the build state
         self.trusted = False  # whether the cache is this process's own, its outputs left as it recorded them
 
@@ -215,11 +216,12 @@ class Engine:
         """
         cache = self.cache
         assert cache is not None
+        published = cache.outputs()
         if self.reread and self.config.use_cache:
             self.new_cache = cache
-            save_state(self.config, self._state(self.config.site_dir))
+            save_state(self.config, self._state(self.config.site_dir, published))
         self.report.records = len(cache.records)
-        return _published(self.report, cache.outputs())
+        return _published(self.report, published)
 
     # -- render -------------------------------------------------------------------------------
     def render(self, out_dir: Path, *, refresh: bool = False, sole: bool = False) -> BuildReport:
@@ -255,11 +257,12 @@ class Engine:
             "static",
             lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
         )
-        published = self.new_cache.outputs()  # complete now: one view for the prune and the finalizers
+        # Complete now: one view for the prune, the finalizers, the report and the build state.
+        published = self.published = self.new_cache.outputs()
         if writer.refresh:
             self.stages.run("prune", lambda: writer.prune(published, finalizer_folders()))
         if writer.in_place:
-            self._remove_stale(writer)  # before the finalizers: they read the finished tree
+            self._remove_stale(writer, published)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:
             files = discovery_for(renderer).files
             files.published, files.sole = published, sole
@@ -381,27 +384,28 @@ class Engine:
     def _reuse(writer: SiteWriter, outputs: Mapping[str, FileState]) -> bool:
         return all(writer.reuse(path, state) is not None for path, state in outputs.items())
 
-    def _remove_stale(self, writer: SiteWriter) -> None:
+    def _remove_stale(self, writer: SiteWriter, published: Mapping[str, FileState]) -> None:
         """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
         if self.cache is None:
             return
-        published = self.new_cache.outputs()
         for path in sorted(path for path in self.cache.outputs() if path not in published):
             writer.remove(path)
 
     # -- cache --------------------------------------------------------------------------------
     def save(self, complete_site: Path | None) -> None:
+        """After :meth:`render`: keep the cache and the build state for the next build."""
         if not self.config.use_cache:
             return
+        assert self.published is not None, "save() follows render()"
         self.new_cache.complete_site = str(complete_site.resolve()) if complete_site is not None else ""
         if self.memory is not None:
-            self.memory.cache, self.memory.state = self.new_cache, self._state(complete_site)
+            self.memory.cache, self.memory.state = self.new_cache, self._state(complete_site, self.published)
             return
         self.stages.run("cache", lambda: save_cache(self.config, self.new_cache))
-        save_state(self.config, self._state(complete_site))
+        save_state(self.config, self._state(complete_site, self.published))
 
-    def _state(self, complete_site: Path | None) -> BuildState:
-        """What this build saw and left, for the next build to trust without re-reading."""
+    def _state(self, complete_site: Path | None, published: Mapping[str, FileState]) -> BuildState:
+        """What this build saw and left (``published``: every file), for the next build to trust without re-reading."""
         records = self.new_cache.records
         state = BuildState(self.key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
         state.sources = {
@@ -414,7 +418,7 @@ class Engine:
                 state.manifest = output_stat(os.stat(complete_site / MANIFEST_FILE))
             except OSError:
                 state.manifest = None
-        state.output_paths, state.output_stats = pack_identities(self.new_cache.outputs())
+        state.output_paths, state.output_stats = pack_identities(published)
         size = sum(identity[0] for identity in unpack_stats(state.output_stats))
         state.totals = (len(records), len(state.output_stats) // STAT_SIZE, size)
         return state

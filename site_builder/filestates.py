@@ -226,12 +226,9 @@ class Published(States):
                     if owner[folder] is states:
                         yield from map(folder.__add__, names)
                     else:
-                        yield from (folder + name for name in names if self._state(folder + name)[0] is states)
+                        yield from (folder + name for name in names if self._counts(states, folder + name))
             else:
-                for path in states:
-                    held = owner[split_path(path)[0]]
-                    if held is states or (isinstance(held, tuple) and self._state(path)[0] is states):
-                        yield path
+                yield from (path for path in states if self._counts(states, path))
 
     def __len__(self) -> int:
         if self._length < 0:
@@ -248,13 +245,15 @@ class Published(States):
                     alone = owner[folder] is states
                     for name, state in zip(names, islice(rows, len(names)), strict=True):
                         path = folder + name
-                        if alone or self._state(path)[0] is states:
+                        if alone or self._counts(states, path):
                             yield path, state
             else:
-                for path, state in states.items():
-                    held = owner[split_path(path)[0]]
-                    if held is states or (isinstance(held, tuple) and self._state(path)[0] is states):
-                        yield path, state
+                yield from ((path, state) for path, state in states.items() if self._counts(states, path))
+
+    def _counts(self, states: Owner, path: str) -> bool:
+        """Whether the state of ``path`` that ``states`` holds is the one that counts (no later owner names it)."""
+        held = self._owner[split_path(path)[0]]
+        return held is states or (isinstance(held, tuple) and self._state(path)[0] is states)
 
 
 def _folders_of(states: Mapping[str, FileState]) -> Iterator[str]:
