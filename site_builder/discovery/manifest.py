@@ -117,19 +117,18 @@ class ListedFiles:
     def __init__(self, out_dir: Path, memo: DigestMemo) -> None:
         self.memo, self.known, self.sole = memo, memo.published, memo.sole
         self.urls: list[str] = []
-        self.walked: list[Found] = []
+        self.walked: list[tuple[str, Found]] = []  # (URL, the file found), by URL
         if self.sole:
             self.urls = sorted(url_for_file(path) for path in self.known if listed(path))
         else:
-            self.walked = published_files(out_dir, self.known)
-            self.walked.sort(key=lambda found: url_for_file(found[0]))
+            self.walked = sorted((url_for_file(found[0]), found) for found in published_files(out_dir, self.known))
 
     def digests(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
         """(URL path, SHA-256 in hex) of each file whose URL ``keep`` keeps (all without it), in URL order."""
         if not self.sole:
-            walked = ((url_for_file(f[0]), f) for f in self.walked)
-            files = (f for url, f in walked if keep is None or keep(url))
-            return ((url_for_file(key), digest) for key, digest in self.memo.each(files))
+            kept = [(url, found) for url, found in self.walked if keep is None or keep(url)]
+            digests = self.memo.each(found for _, found in kept)
+            return ((url, digest) for (url, _), (_, digest) in zip(kept, digests, strict=True))
         known = self.known
         return ((url, known[file_for_url(url)][0].hex()) for url in self.urls if keep is None or keep(url))
 

@@ -12,7 +12,7 @@ from ..library import Library
 from ..render import Renderer
 from ..writer import replace_file, replace_file_from
 from .helpers import discovery_for
-from .manifest import MANIFEST_FILE, Entry, ListedFiles, carried, entries_of, manifest_parts, url_for_file
+from .manifest import MANIFEST_FILE, Entry, ListedFiles, entries_of, manifest_parts, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
 
@@ -48,14 +48,12 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     files = ListedFiles(out_dir, memo)
     redirects = redirect_urls(library)
     pages = dict(entries_of(files.digests(lambda url: in_sitemap(url, redirects)), dates))
-    written = []
+    sitemaps = []
     for name, content in sitemap_pages(config, library, pages):
         replace_file(out_dir / name, content)
-        url = url_for_file(name)
-        written.append((url, carried(hashlib.sha256(content).hexdigest(), dates.previous.get(url), dates.build_date)))
+        sitemaps.append((url_for_file(name), hashlib.sha256(content).hexdigest()))
     del pages
-    written.sort()
-    entries = merged(entries_of(files.digests(), dates), written)
+    entries = merged(entries_of(files.digests(), dates), sorted(entries_of(sitemaps, dates)))
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
     replace_file_from(out_dir / MANIFEST_FILE, parts)
     memo.save()
