@@ -143,7 +143,7 @@ def serve_row(root: Path) -> str:
     if session.returncode:
         return "| mkdocs serve rebuild after a one-record edit | failed: see above | | | | | |"
     found = json.loads(session.stdout.strip().splitlines()[-1])
-    rebuild = Run(found["rebuild"], session.peak_rss, session.stdout, 0, session.peak_pss)
+    rebuild = Run(found["rebuild"], session.peak_rss, session.stdout, 0, session.pss_samples)
     return row(
         "mkdocs serve rebuild after a one-record edit", rebuild, "", f"search index ready {found['search_ready']:.1f} s"
     )

@@ -32,9 +32,13 @@ class Run:
     peak_rss: int  # bytes: the largest sum of RSS over the command and all its descendants at one moment
     stdout: str
     returncode: int
-    peak_pss: int = 0  # bytes: the largest sum of PSS, sampled less often; 0 where PSS cannot be read
-    # (time.monotonic(), bytes) of every PSS sample: what the tree held during any span of the run
+    # (time.monotonic(), bytes) of every PSS sample (sampled less often than RSS): what the tree held when
     pss_samples: list[tuple[float, int]] = field(default_factory=list)
+
+    @property
+    def peak_pss(self) -> int:
+        """Bytes: the largest sum of PSS sampled; 0 where PSS cannot be read."""
+        return max((held for _, held in self.pss_samples), default=0)
 
     def peak_pss_between(self, start: float, end: float) -> int:
         """The largest PSS sample taken from ``start`` to ``end`` (monotonic clock); 0 if none fell in it."""
@@ -81,8 +85,7 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
     stdout, stderr = child.communicate()
     if child.returncode:
         print(stderr[-3000:])
-    peak_pss = max((held for _, held in pss_samples), default=0)
-    return Run(seconds, peak, stdout, child.returncode, peak_pss, pss_samples)
+    return Run(seconds, peak, stdout, child.returncode, pss_samples)
 
 
 def tree_size(root: Path) -> tuple[int, int]:
