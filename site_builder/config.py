@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .problems import Problem, ProblemsFound
+from .yamlnodes import child, line_of
 
 
 class Term(BaseModel):
@@ -247,48 +248,19 @@ def setting_located(text: str, problem: Problem) -> Problem:
         root = yaml.compose(text, Loader=yaml.SafeLoader) if text else None
     except yaml.YAMLError:
         return problem
-    parts: list[str] = problem.field.removeprefix("plugins.registry.").split(".")
+    parts = [int(p) if p.isdigit() else p for p in problem.field.removeprefix("plugins.registry.").split(".")]
     for section in (_registry_section(root), root):
-        line = _line_of(section, parts)
+        line = line_of(section, parts)
         if line is not None:
-            return replace(problem, line=line)
+            return replace(problem, line=line + 1)
     return problem
 
 
 def _registry_section(root: yaml.Node | None) -> yaml.Node | None:
     """The value node of ``registry`` in ``plugins``: the plugin's settings."""
-    plugins = _child(root, "plugins")
-    for item in plugins.value if isinstance(plugins, yaml.SequenceNode) else []:
-        section = _child(item, "registry")
+    plugins = child(root, "plugins")
+    for item in plugins[0].value if plugins is not None and isinstance(plugins[0], yaml.SequenceNode) else []:
+        section = child(item, "registry")
         if section is not None:
-            return section
+            return section[0]
     return None
-
-
-def _line_of(node: yaml.Node | None, parts: list[str]) -> int | None:
-    """The line (1-based) of the node at ``parts`` below ``node``, or of the deepest of them found; None if none."""
-    line = None
-    for part in parts:
-        if isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-            node = node.value[int(part)]
-            line = node.start_mark.line + 1
-            continue
-        found = _key(node, part)
-        if found is None:
-            break
-        key, node = found
-        line = key.start_mark.line + 1
-    return line
-
-
-def _key(node: yaml.Node | None, name: str) -> tuple[yaml.Node, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == name:
-                return key, value
-    return None
-
-
-def _child(node: yaml.Node | None, name: str) -> yaml.Node | None:
-    found = _key(node, name)
-    return found[1] if found is not None else None

@@ -16,6 +16,7 @@ import yaml
 
 from .model import BODY_SECTIONS
 from .problems import Problem
+from .yamlnodes import line_of
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = "---"
@@ -40,24 +41,7 @@ class Locator:
                 self._root = yaml.compose(self.front_matter, Loader=_Loader)
             except (yaml.YAMLError, RecursionError):  # the pure-Python composer recurses
                 return self.first_line
-        node, line = self._root, 0
-        for part in loc:
-            child = _child(node, part)
-            if child is None:
-                break
-            node, line = child
-        return self.first_line + line
-
-
-def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, int] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == part:
-                return value, key.start_mark.line
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        item = node.value[part]
-        return item, item.start_mark.line
-    return None
+        return self.first_line + (line_of(self._root, loc) or 0)
 
 
 _KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true/false value"}
