@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import frontmatter
 from .model import BODY_SECTIONS
 from .problems import Problem
 from .yamlnodes import line_of
@@ -107,7 +108,7 @@ def parse_record_text(text: str, path: str) -> ParsedFile | list[Problem]:
     front = "\n".join(lines[1:end]) + "\n"  # with its last line break, as in the file: "key: |" blocks keep it
     locator = Locator(front, first_line=2, body_start=end + 2)
     try:
-        data = yaml.load(front, Loader=_Loader)
+        data = frontmatter.load(front)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 2 + (mark.line if mark is not None else 0)

@@ -1,0 +1,92 @@
+"""YAML front matter to Python values: PyYAML's safe loading, with its common cases built directly.
+
+A record's front matter is mappings, lists and plain or quoted strings, with a
+few dates and numbers.  PyYAML's constructor builds every node through the same
+generic machinery (a state table, a generator per mapping, merge-key flattening);
+for these common nodes that is most of the cost of reading a record.
+:class:`FrontMatterLoader` builds them directly and hands every other node
+(dates, numbers, booleans, nulls, explicit tags, merge keys) to PyYAML's own
+constructor, so the values, and the errors, are exactly ``yaml.safe_load``'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = ["FrontMatterLoader", "load"]
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+# The implicit resolvers by a plain scalar's first character; the fast resolve holds when there are no others.
+_IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _Base.yaml_implicit_resolvers.items() if first is not None
+}
+_PLAIN_ONLY = not _Base.yaml_path_resolvers and None not in _Base.yaml_implicit_resolvers
+
+
+class _Generic(Exception):
+    """The document needs PyYAML's generic constructor (a recursive alias, a key that is not hashable)."""
+
+
+class FrontMatterLoader(_Base):  # type: ignore[misc]
+    """``SafeLoader`` (libyaml's when present) that builds strings, mappings and lists without the generic path."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """``BaseResolver.resolve`` for a resolver without path or wildcard rules: the same tags, fewer steps."""
+        if not _PLAIN_ONLY:
+            return str(super().resolve(kind, value, implicit))
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def construct_document(self, node: Node) -> Any:
+        try:
+            return self._build(node, set())
+        except _Generic:
+            pass
+        finally:
+            self.constructed_objects: dict[Node, Any] = {}
+            self.recursive_objects: dict[Node, None] = {}
+        return super().construct_document(node)
+
+    def _build(self, node: Node, open_nodes: set[int]) -> Any:
+        tag, kind = node.tag, type(node)
+        if kind is ScalarNode:
+            if tag == _STR:
+                return node.value
+            return self.construct_object(node, deep=True)
+        if not ((kind is MappingNode and tag == _MAP) or (kind is SequenceNode and tag == _SEQ)):
+            return self.construct_object(node, deep=True)
+        if id(node) in open_nodes:  # an alias of a collection inside itself
+            raise _Generic
+        open_nodes.add(id(node))
+        if kind is SequenceNode:
+            built: Any = [self._build(item, open_nodes) for item in node.value]
+        else:
+            built = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise _Generic
+                key = self._build(key_node, open_nodes)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise _Generic from None
+                built[key] = self._build(value_node, open_nodes)
+        open_nodes.discard(id(node))
+        return built
+
+
+def load(text: str) -> Any:
+    """The value of one YAML document, as ``yaml.safe_load`` gives it."""
+    return yaml.load(text, Loader=FrontMatterLoader)
