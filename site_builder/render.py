@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import jinja2
 from markupsafe import Markup
@@ -194,8 +194,7 @@ def section_note(env: jinja2.Environment, section: str, verified: bool) -> Marku
     return Markup(env.get_template(f"notes/{section}.html").render(verified=verified))
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One label/value row of a record page; ``badge`` names the visual label kind, ``href`` a link."""
 
     label: str
@@ -212,52 +211,68 @@ class SectionView:
     rows: tuple[Row, ...]
 
 
-def _display(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 CONTRACT_FIELDS = frozenset({"manifest_contract", "correction_contract", "provenance_contract"})
 # (section, field) -> badge kind; every field of the dimensions section is a level.
 BADGES = {("gate", "status"): "verdict", ("tier", "name"): "tier", ("correction", "status"): "correction"}
 # (section, field) -> taxonomy path of the listing its value names.
 LISTED = {("gate", "status"): "verdicts", ("tier", "name"): "tiers"}
+# What a row links to: a contract's section of the contracts page, the quality guide, or a listing.
+_CONTRACT, _GUIDE = "contract", "guide"
 
 
-def _row(record: Record, key: str, name: str, label: str, value: str, config: RegistryConfig) -> Row:
-    href = None
+class RowLayout(NamedTuple):
+    """A row of a table section: its field, label, badge kind, and what its value links to (if anything)."""
+
+    field: str
+    label: str
+    badge: str | None
+    link: str | None  # _CONTRACT, _GUIDE, or the taxonomy path of the listing the value names
+
+
+def _row_layout(key: str, name: str, label: str) -> RowLayout:
+    link = None
     if name in CONTRACT_FIELDS:
-        href = f"{config.contracts_page}{slugify(value)}/"
+        link = _CONTRACT
     elif (key, name) == ("provenance", "quality_guide"):
-        href = config.quality_guide_page
-    elif (key, name) in LISTED and record.withdrawn is None:
-        href = f"{LISTED[key, name]}/{slugify(value)}/"
-    badge = "level" if key == "dimensions" else BADGES.get((key, name))
-    return Row(label, value, name, href, badge)
+        link = _GUIDE
+    elif (key, name) in LISTED:
+        link = LISTED[key, name]
+    return RowLayout(name, label, "level" if key == "dimensions" else BADGES.get((key, name)), link)
 
 
 @dataclass(frozen=True)
 class SectionLayout:
-    """A table section of the record page: its key, title and (field name, label) rows, in order."""
+    """A table section of the record page: its key, title and rows, in order."""
 
     key: str
     title: str
-    fields: tuple[tuple[str, str], ...]
+    rows: tuple[RowLayout, ...]
 
 
 # Read from the models once: the same for every record.
 SECTION_LAYOUTS = tuple(
-    SectionLayout(key, section_title(model), tuple(section_rows(model))) for key, model in TABLE_SECTIONS
+    SectionLayout(key, section_title(model), tuple(_row_layout(key, *row) for row in section_rows(model)))
+    for key, model in TABLE_SECTIONS
 )
+
+
+def _href(link: str | None, value: str, record: Record, config: RegistryConfig) -> str | None:
+    if link is None:
+        return None
+    if link == _CONTRACT:
+        return f"{config.contracts_page}{slugify(value)}/"
+    if link == _GUIDE:
+        return config.quality_guide_page
+    return f"{link}/{slugify(value)}/" if record.withdrawn is None else None  # a withdrawn record is not listed
 
 
 def _rows(record: Record, layout: SectionLayout, config: RegistryConfig) -> Iterator[Row]:
     section = getattr(record, layout.key)
-    for name, label in layout.fields:
+    for name, label, badge, link in layout.rows:
         value = getattr(section, name)
         if value is not None:
-            yield _row(record, layout.key, name, label, _display(value), config)
+            shown = value.isoformat() if isinstance(value, datetime) else str(value)
+            yield Row(label, shown, name, _href(link, shown, record, config), badge)
 
 
 def record_sections(record: Record, config: RegistryConfig) -> tuple[SectionView, ...]:
