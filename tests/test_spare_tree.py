@@ -114,3 +114,22 @@ def test_an_unchanged_search_shard_in_a_spare_tree_is_left_as_it_is(project: Pat
     after = {p: p.stat().st_ctime_ns for p in shards.rglob("*") if p.is_file()}
     untouched = {p for p in before if after.get(p) == before[p]}
     assert len(untouched) > len(before) // 2
+
+
+def test_a_link_in_a_spare_trees_search_folders_is_never_written_through(project: Path, tmp_path: Path) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project, search_shard_records=4))
+    spare = spare_tree(config(project))
+    outside = tmp_path / "outside"
+    for shard in sorted((spare / "pagefind" / "shards").iterdir()):
+        shard.rename(tmp_path / f"moved-{shard.name}")
+        (outside / shard.name).mkdir(parents=True)
+        shard.symlink_to(outside / shard.name, target_is_directory=True)  # where the early search runs write
+    (spare / ".pagefind-next").symlink_to(outside, target_is_directory=True)
+    edit_title(records(project)[3], "Third")
+    build_site(config(project, search_shard_records=4))
+    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert [list(folder.iterdir()) for folder in outside.iterdir() if folder.is_dir()] == [
+        [] for folder in outside.iterdir() if folder.is_dir()
+    ]
