@@ -33,6 +33,8 @@ from time import perf_counter
 
 from .filestates import FileState
 
+TWINS = 256  # contents remembered to link rather than write again: every badge of a registry, and more
+
 
 class UnsafePath(ValueError):
     """An output path that would leave the output directory."""
@@ -78,6 +80,7 @@ class SiteWriter:
         self._root = str(self.root)
         self._previous = str(self.previous) if self.previous is not None else ""
         self._made: set[str] = {self._root}
+        self._twins: dict[bytes, str] = {}  # digest of content written lately -> its path (least recently used first)
         self.files_written = 0
         self.bytes_written = 0
         self.files_reused = 0
@@ -128,10 +131,27 @@ class SiteWriter:
                     self._made.add(ancestor)
 
     def write(self, relative: str, content: bytes | bytearray, digest: bytes | None = None) -> FileState:
-        """Write ``content`` as a new file; its state for the cache."""
+        """Write ``content`` as a new file; its state for the cache.
+
+        Content this writer wrote a moment ago (a badge: the same few for every record) is published as
+        another link to that file: a new name costs a fraction of a new file (an inode) on most disks.
+        """
         path = self._path(relative)
+        digest = digest or content_digest(content)
         start = perf_counter()
         self._parent(path)
+        stat = self._link_twin(digest, path)
+        if stat is None:
+            stat = self._create(path, content)
+            self._twins[digest] = path
+            if len(self._twins) > TWINS:
+                del self._twins[next(iter(self._twins))]
+        self.creating_seconds += perf_counter() - start
+        self.files_written += 1
+        self.bytes_written += len(content)
+        return (digest, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    def _create(self, path: str, content: bytes | bytearray) -> os.stat_result:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
             fd = os.open(path, flags, 0o644)
@@ -140,13 +160,25 @@ class SiteWriter:
             fd = os.open(path, flags, 0o644)
         try:
             _write_all(fd, content)
-            stat = os.fstat(fd)
+            return os.fstat(fd)
         finally:
             os.close(fd)
-        self.creating_seconds += perf_counter() - start
-        self.files_written += 1
-        self.bytes_written += len(content)
-        return (digest or content_digest(content), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    def _link_twin(self, digest: bytes, path: str) -> os.stat_result | None:
+        """``path`` as a new link to the file with this content the writer made lately; None if there is none."""
+        twin = self._twins.get(digest)
+        if twin is None:
+            return None
+        try:
+            os.link(twin, path)
+        except FileExistsError:
+            _remove(path)
+            return self._link_twin(digest, path)
+        except OSError:  # too many links to it, no hard links here, or the file is gone: a file of its own
+            del self._twins[digest]
+            return None
+        self._twins[digest] = self._twins.pop(digest)  # used again: kept longest
+        return os.lstat(path)
 
     def reuse(self, relative: str, state: FileState) -> FileState | None:
         """Reuse the previous build's file if it is still exactly what ``state`` says; None if not."""

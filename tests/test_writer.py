@@ -1,0 +1,79 @@
+"""The writer: every output a new file (never one written in place), the same content shared by a link."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from site_builder import writer
+from site_builder.writer import SiteWriter
+
+
+def test_the_same_content_written_twice_is_one_file_under_two_names(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path)
+    first = site.write("records/a/badge.svg", b"<svg>passed</svg>")
+    second = site.write("records/b/badge.svg", b"<svg>passed</svg>")
+    assert first[3] == second[3] == (tmp_path / "records/b/badge.svg").stat().st_ino
+    assert (tmp_path / "records/b/badge.svg").read_bytes() == b"<svg>passed</svg>"
+    assert site.files_written == 2
+
+
+def test_different_content_is_written_as_files_of_their_own(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path)
+    first = site.write("records/a/badge.svg", b"<svg>passed</svg>")
+    second = site.write("records/b/badge.svg", b"<svg>failed</svg>")
+    assert first[3] != second[3]
+    assert (tmp_path / "records/b/badge.svg").read_bytes() == b"<svg>failed</svg>"
+
+
+def test_writing_one_name_of_a_shared_file_again_leaves_the_others_as_they_were(tmp_path: Path) -> None:
+    SiteWriter(tmp_path).write("records/a/badge.svg", b"<svg>passed</svg>")
+    SiteWriter(tmp_path).write("records/b/badge.svg", b"<svg>passed</svg>")
+    SiteWriter(tmp_path, tmp_path).write("records/a/badge.svg", b"<svg>failed</svg>")  # a rebuild in place
+    assert (tmp_path / "records/a/badge.svg").read_bytes() == b"<svg>failed</svg>"
+    assert (tmp_path / "records/b/badge.svg").read_bytes() == b"<svg>passed</svg>"
+
+
+def test_a_shared_files_name_taken_by_an_older_file_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "records/b").mkdir(parents=True)
+    (tmp_path / "records/b/badge.svg").write_bytes(b"older")
+    site = SiteWriter(tmp_path)
+    site.write("records/a/badge.svg", b"<svg>passed</svg>")
+    state = site.write("records/b/badge.svg", b"<svg>passed</svg>")
+    assert (tmp_path / "records/b/badge.svg").read_bytes() == b"<svg>passed</svg>"
+    assert state[3] == (tmp_path / "records/a/badge.svg").stat().st_ino
+
+
+def test_where_a_link_cannot_be_made_the_content_is_written_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(source: str, target: str) -> None:
+        raise OSError(31, "Too many links")
+
+    site = SiteWriter(tmp_path)
+    site.write("records/a/badge.svg", b"<svg>passed</svg>")
+    monkeypatch.setattr(writer.os, "link", refused)
+    state = site.write("records/b/badge.svg", b"<svg>passed</svg>")
+    assert state[3] != (tmp_path / "records/a/badge.svg").stat().st_ino
+    assert (tmp_path / "records/b/badge.svg").read_bytes() == b"<svg>passed</svg>"
+
+
+def test_content_written_long_ago_is_written_again_not_linked(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path)
+    first = site.write("old/badge.svg", b"shared")
+    for number in range(writer.TWINS):
+        site.write(f"other/{number}.txt", str(number).encode())
+    assert site.write("new/badge.svg", b"shared")[3] != first[3]
+
+
+def test_content_used_again_stays_remembered(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path)
+    first = site.write("0/badge.svg", b"shared")
+    for number in range(2 * writer.TWINS):
+        site.write(f"other/{number}.txt", str(number).encode())
+        if number % 10 == 0:
+            site.write(f"{number}/badge.svg", b"shared")
+    assert site.write("last/badge.svg", b"shared")[3] == first[3]
+    assert os.stat(tmp_path / "last/badge.svg").st_nlink > 2
