@@ -9,7 +9,10 @@ them into the staging directory (:meth:`SiteWriter.reuse`), so the swap stays
 a rename of one directory.  A hard-linked file is shared with the live site:
 nothing here ever opens an existing file for writing; a path is always
 written as a new file (unlink, then create), never truncated in place.
-Finalizers must follow the same rule (:func:`replace_file`).
+Finalizers must follow the same rule (:func:`replace_file`).  For the same
+reason the writer may publish content it wrote a moment ago (a badge shared by
+every record assessed alike) as another link to that file: a new name costs far
+less than a new file (an inode) on most disks.
 
 The tree a swap replaces can be kept as a *spare* (in the build cache) and
 become the next build's staging directory: most of its files are already the
