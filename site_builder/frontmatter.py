@@ -6,7 +6,9 @@ generic machinery (a state table, a generator per mapping, merge-key flattening)
 for these common nodes that is most of the cost of reading a record.
 :class:`FrontMatterLoader` builds them directly and hands every other node
 (dates, numbers, booleans, nulls, explicit tags, merge keys) to PyYAML's own
-constructor, so the values, and the errors, are exactly ``yaml.safe_load``'s.
+constructor, so the values, and the errors, are ``yaml.safe_load``'s (with
+libyaml): equal values, though an anchor used twice gives two equal objects
+where PyYAML gives one.
 """
 
 from __future__ import annotations
