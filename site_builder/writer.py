@@ -83,7 +83,9 @@ class SiteWriter:
         self._root = str(self.root)
         self._previous = str(self.previous) if self.previous is not None else ""
         self._made: set[str] = {self._root}
-        self._twins: dict[bytes, str] = {}  # digest of content written lately -> its path (least recently used first)
+        # Digest of content written lately -> (its path, inode, mtime), least recently used first.
+        self._twins: dict[bytes, tuple[str, int, int]] = {}
+        self._twin_at: dict[str, bytes] = {}  # the same, by path: a path written again is no twin any more
         self.files_written = 0
         self.bytes_written = 0
         self.files_reused = 0
@@ -143,12 +145,11 @@ class SiteWriter:
         digest = digest or content_digest(content)
         start = perf_counter()
         self._parent(path)
+        self._forget(path)
         stat = self._link_twin(digest, path)
         if stat is None:
             stat = self._create(path, content)
-            self._twins[digest] = path
-            if len(self._twins) > TWINS:
-                del self._twins[next(iter(self._twins))]
+            self._remember(digest, path, stat)
         self.creating_seconds += perf_counter() - start
         self.files_written += 1
         self.bytes_written += len(content)
@@ -167,18 +168,39 @@ class SiteWriter:
         finally:
             os.close(fd)
 
+    def _remember(self, digest: bytes, path: str, stat: os.stat_result) -> None:
+        self._twins[digest] = (path, stat.st_ino, stat.st_mtime_ns)
+        self._twin_at[path] = digest
+        if len(self._twins) > TWINS:
+            oldest = next(iter(self._twins))
+            del self._twin_at[self._twins.pop(oldest)[0]]
+
+    def _forget(self, path: str) -> None:
+        """``path`` is about to hold other bytes (or none): no longer a file to link to."""
+        digest = self._twin_at.pop(path, None)
+        if digest is not None:
+            del self._twins[digest]
+
     def _link_twin(self, digest: bytes, path: str) -> os.stat_result | None:
         """``path`` as a new link to the file with this content the writer made lately; None if there is none."""
         twin = self._twins.get(digest)
         if twin is None:
             return None
+        twin_path, inode, mtime = twin
         try:
-            os.link(twin, path)
+            found = os.lstat(twin_path)
+        except OSError:
+            found = None
+        if found is None or (found.st_ino, found.st_mtime_ns) != (inode, mtime):  # changed by another hand
+            self._forget(twin_path)
+            return None
+        try:
+            os.link(twin_path, path)
         except FileExistsError:
             _remove(path)
             return self._link_twin(digest, path)
         except OSError:  # too many links to it, no hard links here, or the file is gone: a file of its own
-            del self._twins[digest]
+            self._forget(twin_path)
             return None
         self._twins[digest] = self._twins.pop(digest)  # used again: kept longest
         return os.lstat(path)
@@ -206,6 +228,7 @@ class SiteWriter:
             return None
         if not self.in_place:
             start = perf_counter()
+            self._forget(path)
             self._parent(path)
             if found is not None:
                 _remove(path)  # an older file of a refreshed tree
@@ -234,8 +257,10 @@ class SiteWriter:
 
     def remove(self, relative: str) -> None:
         """Delete an output that is no longer published (in-place rebuilds only need this)."""
+        path = self._path(relative)
+        self._forget(path)
         with suppress(FileNotFoundError):
-            os.unlink(self._path(relative))
+            os.unlink(path)
 
     def prune(self, keep: Container[str], owned: tuple[str, ...] = ()) -> int:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.

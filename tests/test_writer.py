@@ -77,3 +77,22 @@ def test_content_used_again_stays_remembered(tmp_path: Path) -> None:
             site.write(f"{number}/badge.svg", b"shared")
     assert site.write("last/badge.svg", b"shared")[3] == first[3]
     assert os.stat(tmp_path / "last/badge.svg").st_nlink > 2
+
+
+def test_a_name_written_again_is_no_longer_linked_to_for_its_old_content(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path)
+    site.write("records/a/record.json", b"attached data")  # an artifact, then the generated file by that name
+    site.write("records/a/record.json", b"generated record")
+    site.write("records/b/data.json", b"attached data")
+    assert (tmp_path / "records/b/data.json").read_bytes() == b"attached data"
+    assert (tmp_path / "records/a/record.json").read_bytes() == b"generated record"
+
+
+def test_a_removed_name_is_no_longer_linked_to(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path, tmp_path)
+    site.write("a/badge.json", b"shared")
+    site.remove("a/badge.json")
+    site.write("a/other.txt", b"something else")
+    site.write("b/badge.json", b"shared")
+    assert (tmp_path / "b/badge.json").read_bytes() == b"shared"
+    assert (tmp_path / "b/badge.json").stat().st_nlink == 1
