@@ -4,11 +4,12 @@ A record's front matter is mappings, lists and plain or quoted strings, with a
 few dates and numbers.  PyYAML's constructor builds every node through the same
 generic machinery (a state table, a generator per mapping, merge-key flattening);
 for these common nodes that is most of the cost of reading a record.
-:class:`FrontMatterLoader` builds them directly and hands every other node
-(dates, numbers, booleans, nulls, explicit tags, merge keys) to PyYAML's own
-constructor, so the values, and the errors, are ``yaml.safe_load``'s (with
-libyaml): equal values, though an anchor used twice gives two equal objects
-where PyYAML gives one.
+:class:`FrontMatterLoader` builds them directly, each anchored collection once,
+and hands other scalars (dates, numbers, booleans, nulls, explicit tags) to
+PyYAML's own constructor.  Any document it does not build this way (merge or
+value keys, tagged collections, an alias inside itself, a nest deeper than
+Python's recursion allows) or any error is left to PyYAML's constructor from
+the start, so the values, and the errors, are ``yaml.safe_load``'s (with libyaml).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
+# Keys PyYAML's flatten_mapping rewrites: a merge key ``<<`` and a value key ``=`` (read as the string "=").
+_KEYS_TO_FLATTEN = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
 # The implicit resolvers by a plain scalar's first character; the fast resolve holds when there are no others.
 _IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
     first: tuple(resolvers) for first, resolvers in _Base.yaml_implicit_resolvers.items() if first is not None
@@ -33,7 +35,7 @@ _PLAIN_ONLY = not _Base.yaml_path_resolvers and None not in _Base.yaml_implicit_
 
 
 class _Generic(Exception):
-    """The document needs PyYAML's generic constructor (a recursive alias, a key that is not hashable)."""
+    """The document needs PyYAML's generic constructor (a recursive alias, a merge key, a tagged collection)."""
 
 
 class FrontMatterLoader(_Base):  # type: ignore[misc]
@@ -53,40 +55,44 @@ class FrontMatterLoader(_Base):  # type: ignore[misc]
 
     def construct_document(self, node: Node) -> Any:
         try:
-            return self._build(node, set())
-        except _Generic:
+            return self._build(node, {}, set())
+        except Exception:  # an alias inside itself, a merge key, a deep nest, a bad value: PyYAML decides
             pass
-        finally:
+        finally:  # as BaseConstructor leaves itself after a document, whatever happened
             self.constructed_objects: dict[Node, Any] = {}
             self.recursive_objects: dict[Node, None] = {}
+            self.state_generators: list[Any] = []
+            self.deep_construct = False
         return super().construct_document(node)
 
-    def _build(self, node: Node, open_nodes: set[int]) -> Any:
+    def _build(self, node: Node, built: dict[int, Any], open_nodes: set[int]) -> Any:
+        """``node``'s value; an anchor used again gives the same object, as PyYAML's does (``built``)."""
         tag, kind = node.tag, type(node)
         if kind is ScalarNode:
             if tag == _STR:
                 return node.value
             return self.construct_object(node, deep=True)
         if not ((kind is MappingNode and tag == _MAP) or (kind is SequenceNode and tag == _SEQ)):
-            return self.construct_object(node, deep=True)
+            raise _Generic  # a tagged collection (!!omap, !!set ...): the generic path builds the document
+        done = built.get(id(node))
+        if done is not None:
+            return done
         if id(node) in open_nodes:  # an alias of a collection inside itself
             raise _Generic
         open_nodes.add(id(node))
         if kind is SequenceNode:
-            built: Any = [self._build(item, open_nodes) for item in node.value]
+            value: Any = [self._build(item, built, open_nodes) for item in node.value]
         else:
-            built = {}
+            value = {}
             for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
+                if key_node.tag in _KEYS_TO_FLATTEN:
                     raise _Generic
-                key = self._build(key_node, open_nodes)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise _Generic from None
-                built[key] = self._build(value_node, open_nodes)
+                key = self._build(key_node, built, open_nodes)
+                hash(key)  # a TypeError: PyYAML's error instead
+                value[key] = self._build(value_node, built, open_nodes)
         open_nodes.discard(id(node))
-        return built
+        built[id(node)] = value
+        return value
 
 
 def load(text: str) -> Any:

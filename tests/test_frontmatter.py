@@ -51,6 +51,7 @@ SAMPLES = {
     "a top-level list": "- a\n- b\n",
     "non-string keys": "1: one\ntrue: yes\n2026-01-01: day\nnull: nothing\n",
     "value indicator": "a: =\n",
+    "value key": "=: 1\n",
     "malformed": "a: [1, 2\n",
     "tabs": "a:\n\t- b\n",
 }
@@ -71,9 +72,31 @@ def test_a_list_inside_itself_is_built_as_safe_load_builds_it() -> None:
     assert value[1] is value
 
 
-def test_a_shared_anchor_gives_equal_values() -> None:
+def test_an_anchor_used_again_gives_the_same_object_as_safe_load_does() -> None:
     value = frontmatter.load("a: &x [1, 2]\nb: *x\n")
     assert value == {"a": [1, 2], "b": [1, 2]}
+    assert value["a"] is value["b"]
+
+
+def test_a_tagged_collection_inside_itself_is_built_as_safe_load_builds_it() -> None:
+    value = frontmatter.load("&a [!!omap [{k: *a}]]\n")
+    assert value[0][0][1] is value
+
+
+def test_aliases_nested_many_levels_deep_are_built_once_each_not_copied() -> None:
+    levels = ["a: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 6)]
+    value = frontmatter.load("\n".join(levels).replace("a: &a0", "a0: &a0") + "\n")  # 10**6 leaves if copied
+    assert value["a5"][0] is value["a4"]
+
+
+def test_a_nest_deeper_than_the_fast_path_goes_loads_as_safe_load_does() -> None:
+    assert_same_as_safe_load("[" * 600 + "]" * 600 + "\n")
+
+
+def test_of_several_bad_values_the_same_one_is_reported() -> None:
+    assert_same_as_safe_load("a: {b: !x 1}\nc: !y 2\n")
+    assert_same_as_safe_load("a: [!!int abc]\nb: 2026-13-45\n")
 
 
 scalars = st.one_of(
