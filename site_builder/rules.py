@@ -131,15 +131,13 @@ def check_library(records: Sequence[tuple[Record, str]], locate: Locate) -> list
     for record, path in records:
         for index, alias in enumerate(record.aliases):
             key = alias.strip("/").lower().removeprefix("records/")  # case-insensitive, "records/" included
-            owner = seen.get(key)
+            owner, first = seen.get(key), claimed.setdefault(key, path)
             if owner is not None:
                 message, expected = f"alias {alias!r} is the id of {owner}", "a free address"
-            elif key in claimed and claimed[key] != path:
-                message, expected = f"alias {alias!r} is also claimed by {claimed[key]}", "one owner per alias"
+            elif first != path:
+                message, expected = f"alias {alias!r} is also claimed by {first}", "one owner per alias"
             else:
-                claimed.setdefault(key, path)
                 continue
-            claimed.setdefault(key, path)
             line = locate(path, ("aliases", index))
             problems.append(Problem(path, line, f"aliases[{index}]", message, expected))
     return problems
