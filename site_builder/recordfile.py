@@ -19,7 +19,6 @@ from .model import BODY_SECTIONS
 from .problems import Problem
 from .yamlnodes import line_of
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = "---"
 
 
@@ -39,7 +38,7 @@ class Locator:
             return self.body_lines.get(str(loc[0]), self.body_start)
         if self._root is None:
             try:  # libyaml's composer when present: fast, and no recursion limit on deeply nested values
-                self._root = yaml.compose(self.front_matter, Loader=_Loader)
+                self._root = yaml.compose(self.front_matter, Loader=frontmatter.FrontMatterLoader)
             except (yaml.YAMLError, RecursionError):  # the pure-Python composer recurses
                 return self.first_line
         return self.first_line + (line_of(self._root, loc) or 0)
