@@ -203,7 +203,7 @@ class SiteWriter:
             self._forget(twin_path)
             return None
         self._twins[digest] = self._twins.pop(digest)  # used again: kept longest
-        return os.lstat(path)
+        return found  # the new name's file: the same inode, size and mtime
 
     def reuse(self, relative: str, state: FileState) -> FileState | None:
         """Reuse the previous build's file if it is still exactly what ``state`` says; None if not."""
