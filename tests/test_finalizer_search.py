@@ -236,6 +236,20 @@ def test_a_shards_scratch_site_holds_its_record_pages_at_their_site_paths(tmp_pa
     assert (tmp_path / "scratch" / "records" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>a</h1>"
 
 
+def test_a_shards_pages_are_looked_up_on_disk_except_those_the_build_engine_says_it_left(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for record_id in ("a", "b"):
+        (site / "records" / record_id).mkdir(parents=True)
+        (site / "records" / record_id / "index.html").write_text(f"<h1>{record_id}</h1>", encoding="utf-8")
+    written = {record_page("a"): (b"\0" * 32, 7, 8, 9)}
+    found = shard_pages(site, ["a", "b", "gone"], written)
+    stat = (site / record_page("b")).stat()
+    assert found == [
+        (record_page("a"), str(site / record_page("a")), 7, 8, 9),
+        (record_page("b"), str(site / record_page("b")), stat.st_size, stat.st_mtime_ns, stat.st_ino),
+    ]
+
+
 def test_a_shards_page_that_vanished_before_its_run_fails_the_run_not_the_index(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     with pytest.raises(FileNotFoundError):

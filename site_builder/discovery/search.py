@@ -182,7 +182,8 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     if state is not None or deferred is not None:  # else there is nothing to compare with
         memo = discovery_for(renderer).files.memo(out_dir)
         base, count = key_base(executable, memo), shard_count(len(current), config.search_shard_records)
-        keys = {name: bundle_key(base, count, name, shard_pages(out_dir, ids), memo) for name, ids in shards.items()}
+        for name, ids in shards.items():  # the engine's outputs (published) need no stat
+            keys[name] = bundle_key(base, count, name, shard_pages(out_dir, ids, memo.published), memo)
     known = read_state(state) if state is not None else {}
     previous, bundles = config.site_dir / BUNDLE / SHARDS, root / SHARDS
     kept = {

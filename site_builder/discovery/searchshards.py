@@ -27,11 +27,12 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from math import ceil
 from pathlib import Path
 from typing import NamedTuple
 
+from ..filestates import FileState
 from .filedigests import Found
 
 SHARDS = "shards"  # below pagefind/: pagefind/shards/<name>/ is one shard's Pagefind bundle
@@ -69,12 +70,21 @@ def record_page(record_id: str) -> str:
     return f"records/{record_id}/index.html"
 
 
-def shard_pages(out_dir: Path, record_ids: list[str]) -> list[Found]:
-    """The record pages of ``record_ids`` in ``out_dir`` as found now (a missing page is left out)."""
+def shard_pages(out_dir: Path, record_ids: list[str], written: Mapping[str, FileState] | None = None) -> list[Found]:
+    """The record pages of ``record_ids`` in ``out_dir`` as found now (a missing page is left out).
+
+    A page of ``written`` (the build engine's outputs, as it left them in ``out_dir`` this build) is
+    taken as it says, not stat'ed again.
+    """
     pages = []
+    known = written if written is not None else {}
     for record_id in record_ids:
         relative = record_page(record_id)
         path = os.path.join(out_dir, relative)
+        state = known.get(relative)
+        if state is not None:
+            pages.append((relative, path, state[1], state[2], state[3]))
+            continue
         try:
             stat = os.stat(path)
         except OSError:
