@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from .cache import BuildCache, cache_file, digest_bytes, environment_key, unsealed, write_sealed
 from .config import RegistryConfig
@@ -83,6 +84,7 @@ class BuildMemory:
 
     cache: BuildCache | None = None
     state: BuildState | None = None
+    manifest: Any = None  # the manifest the last rebuild wrote, when discovery is installed (its WrittenManifest)
 
 
 def source_stat(stat: os.stat_result) -> SourceStat:

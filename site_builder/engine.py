@@ -136,7 +136,9 @@ class Engine:
         config = self.config
         self.scanned_ns = time.time_ns()
         self.problems = slug_collisions(config)
-        self.dates = publication_dates(config) if publication_dates is not None else None
+        if publication_dates is not None:
+            written = self.memory.manifest if self.memory is not None else None
+            self.dates = publication_dates(config, written=written)
         if self.dates is not None and self.build_date is not None:
             self.dates = replace(self.dates, build_date=self.build_date)
         self.key = environment_key(config)
@@ -265,7 +267,7 @@ class Engine:
             self._remove_stale(writer, published)  # before the finalizers: they read the finished tree
         if discovery_for is not None and self.recording is not None:
             files = discovery_for(renderer).files
-            files.published, files.sole = published, sole
+            files.published, files.sole, files.memory = published, sole, self.memory
         for finalize in FINALIZERS:
             self.stages.run(
                 finalize.__name__,
@@ -285,7 +287,7 @@ class Engine:
         # Reuse what is cached first (cheap, here), then render the rest (in workers when many).
         for source in self.sources:
             entry = self._cached(source)
-            if entry is not None and self._reuse(writer, entry.outputs):
+            if entry is not None and writer.reuse_all(entry.outputs):
                 done[source.name] = entry.summary
                 self.new_cache.records[source.name] = entry
             else:
@@ -338,7 +340,7 @@ class Engine:
             old is not None
             and old.inputs == inputs
             and lookups_hold(old.lookups, self.dates)
-            and self._reuse(writer, old.outputs)
+            and writer.reuse_all(old.outputs)
         ):
             self.new_cache.groups[name] = old
             return
@@ -380,15 +382,18 @@ class Engine:
             return None
         return writer.reuse(page.path, state)
 
-    @staticmethod
-    def _reuse(writer: SiteWriter, outputs: Mapping[str, FileState]) -> bool:
-        return all(writer.reuse(path, state) is not None for path, state in outputs.items())
-
     def _remove_stale(self, writer: SiteWriter, published: Mapping[str, FileState]) -> None:
-        """Rebuilding a folder in place: delete the outputs the last build made and this one did not."""
-        if self.cache is None:
+        """Rebuilding a folder in place: delete the outputs the last build made and this one did not.
+
+        Only a record or group whose outputs this build did not reuse whole can have left one:
+        a reused entry is the cache's own object, and every path it names is published still.
+        """
+        old, new = self.cache, self.new_cache
+        if old is None:
             return
-        for path in sorted(path for path in self.cache.outputs() if path not in published):
+        replaced = [e.outputs for name, e in old.records.items() if new.records.get(name) is not e]
+        replaced += [g.outputs for name, g in old.groups.items() if new.groups.get(name) is not g]
+        for path in sorted({path for outputs in replaced for path in outputs if path not in published}):
             writer.remove(path)
 
     # -- cache --------------------------------------------------------------------------------
@@ -398,14 +403,18 @@ class Engine:
             return
         assert self.published is not None, "save() follows render()"
         self.new_cache.complete_site = str(complete_site.resolve()) if complete_site is not None else ""
-        if self.memory is not None:
-            self.memory.cache, self.memory.state = self.new_cache, self._state(complete_site, self.published)
+        if self.memory is not None:  # the next build reads only the record files' identities of it
+            self.memory.cache, self.memory.state = self.new_cache, self._state(complete_site, None)
             return
         self.stages.run("cache", lambda: save_cache(self.config, self.new_cache))
         save_state(self.config, self._state(complete_site, self.published))
 
-    def _state(self, complete_site: Path | None, published: Mapping[str, FileState]) -> BuildState:
-        """What this build saw and left (``published``: every file), for the next build to trust without re-reading."""
+    def _state(self, complete_site: Path | None, published: Mapping[str, FileState] | None) -> BuildState:
+        """What this build saw and left (``published``: every file), for the next build to trust without re-reading.
+
+        Without ``published``, the state leaves out the outputs' identities: what only a no-op
+        rebuild in another process (:func:`~.buildstate.still_current`) reads.
+        """
         records = self.new_cache.records
         state = BuildState(self.key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
         state.sources = {
@@ -418,6 +427,8 @@ class Engine:
                 state.manifest = output_stat(os.stat(complete_site / MANIFEST_FILE))
             except OSError:
                 state.manifest = None
+        if published is None:
+            return state
         state.output_paths, state.output_stats = pack_identities(published)
         size = sum(identity[0] for identity in unpack_stats(state.output_stats))
         state.totals = (len(records), len(state.output_stats) // STAT_SIZE, size)

@@ -129,8 +129,6 @@ class RecordResult:
     lookups: tuple[Lookup, ...] = ()
     written: int = 0
     written_bytes: int = 0
-    reused: int = 0
-    reused_bytes: int = 0
     creating_seconds: float = 0.0  # in the writer's file-creating system calls (see SiteWriter)
 
 
@@ -161,7 +159,7 @@ class RecordWork:
             log = object.__getattribute__(self.dates, "log")
             log.clear()
         writer = self.writer
-        before = (writer.files_written, writer.bytes_written, writer.files_reused, writer.bytes_reused)
+        before = (writer.files_written, writer.bytes_written)
         creating = writer.creating_seconds
         previous = task.previous.outputs if task.previous is not None else {}
         outputs: dict[str, FileState] = {}
@@ -177,8 +175,6 @@ class RecordWork:
             tuple(log),
             writer.files_written - before[0],
             writer.bytes_written - before[1],
-            writer.files_reused - before[2],
-            writer.bytes_reused - before[3],
             writer.creating_seconds - creating,
         )
 

@@ -29,7 +29,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from time import perf_counter
@@ -88,8 +88,6 @@ class SiteWriter:
         self._twin_at: dict[str, bytes] = {}  # the same, by path: a path written again is no twin any more
         self.files_written = 0
         self.bytes_written = 0
-        self.files_reused = 0
-        self.bytes_reused = 0
         # Time spent in the system calls that create files, folders and links: what the disk costs.
         self.creating_seconds = 0.0
 
@@ -210,15 +208,11 @@ class SiteWriter:
         if self.previous is None:
             return None
         if self.trusted:
-            self.files_reused += 1
-            self.bytes_reused += state[1]
             return state
         path = self._path(relative)
         found = _identity(path) if self.refresh else None
         if found is not None and found == state[1:]:
-            self.files_reused += 1  # already the very file (a spare tree is made of the previous site's files)
-            self.bytes_reused += state[1]
-            return state
+            return state  # already the very file (a spare tree is made of the previous site's files)
         old = f"{self._previous}/{relative}"
         try:
             stat = os.stat(old)
@@ -242,9 +236,11 @@ class SiteWriter:
                 copied = os.stat(path)
                 state = (state[0], copied.st_size, copied.st_mtime_ns, copied.st_ino)
             self.creating_seconds += perf_counter() - start
-        self.files_reused += 1
-        self.bytes_reused += state[1]
         return state
+
+    def reuse_all(self, outputs: Mapping[str, FileState]) -> bool:
+        """:meth:`reuse` each of ``outputs``; whether all of them were (a trusted folder's are, unlooked at)."""
+        return self.trusted or all(self.reuse(path, state) is not None for path, state in outputs.items())
 
     def put(self, relative: str, content: bytes | bytearray, previous: FileState | None = None) -> FileState:
         """Publish ``content``: the previous file when its bytes are the same, else a new file."""
@@ -256,11 +252,19 @@ class SiteWriter:
         return self.write(relative, content, digest)
 
     def remove(self, relative: str) -> None:
-        """Delete an output that is no longer published (in-place rebuilds only need this)."""
+        """Delete an output that is no longer published, and the folders that leaves empty (in place only)."""
         path = self._path(relative)
         self._forget(path)
         with suppress(FileNotFoundError):
             os.unlink(path)
+        folder = os.path.dirname(path)
+        while folder != self._root:
+            try:
+                os.rmdir(folder)  # only when empty
+            except OSError:
+                break
+            self._made.discard(folder)
+            folder = os.path.dirname(folder)
 
     def prune(self, keep: Container[str], owned: tuple[str, ...] = ()) -> int:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.

@@ -11,6 +11,8 @@ from site_builder import engine
 from site_builder.build import render_registry
 from site_builder.buildstate import BuildMemory
 from site_builder.cache import cache_folder
+from site_builder.discovery import dates
+from site_builder.discovery import manifest as manifest_module
 
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
@@ -64,3 +66,44 @@ def test_memory_from_another_configuration_is_not_used(project: Path) -> None:
     served = project / "served"
     other = render_registry(config(project, site_dir=str(served), page_size=3), served, memory=memory)
     assert other.rendered_records == 12
+
+
+def test_a_rebuild_with_memory_removes_the_outputs_of_a_record_that_is_gone(project: Path, tmp_path: Path) -> None:
+    memory = BuildMemory()
+    serve_rebuild(project, memory)
+    gone = sorted((project / "records").glob("*.md"))[3]
+    gone.unlink()
+    serve_rebuild(project, memory)
+    assert not (project / "served" / "records" / gone.stem).exists()
+    fresh = tmp_path / "fresh"
+    render_registry(config(project, site_dir=str(fresh), use_cache=False), fresh)
+    assert tree(project / "served") == tree(fresh)
+
+
+def test_a_rebuild_with_memory_takes_the_dates_from_the_manifest_the_last_one_wrote(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = BuildMemory()
+    serve_rebuild(project, memory)
+
+    def no_reading(*args: object) -> None:
+        raise AssertionError("the manifest this session wrote was parsed again")
+
+    monkeypatch.setattr(dates, "read_manifest", no_reading)
+    edit_title(project)
+    assert serve_rebuild(project, memory) == 1
+
+
+def test_a_manifest_changed_since_the_last_rebuild_wrote_it_is_read_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = BuildMemory()
+    serve_rebuild(project, memory)
+    manifest = project / "served" / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("2026-06-10", "2025-06-10"), encoding="utf-8")
+    read: list[Path] = []
+    monkeypatch.setattr(dates, "read_manifest", lambda path: read.append(path) or manifest_module.read_manifest(path))
+    edit_title(project)
+    serve_rebuild(project, memory)
+    assert read == [manifest]
+    assert '"first_published": "2025-06-10"' in manifest.read_text(encoding="utf-8")

@@ -96,3 +96,18 @@ def test_a_removed_name_is_no_longer_linked_to(tmp_path: Path) -> None:
     site.write("b/badge.json", b"shared")
     assert (tmp_path / "b/badge.json").read_bytes() == b"shared"
     assert (tmp_path / "b/badge.json").stat().st_nlink == 1
+
+
+def test_removing_a_folders_last_output_removes_the_emptied_folders_and_keeps_the_rest(tmp_path: Path) -> None:
+    site = SiteWriter(tmp_path, tmp_path)
+    site.write("records/a/index.html", b"a")
+    site.write("records/b/index.html", b"b")
+    site.write("records/b/record.json", b"b")
+    site.remove("records/a/index.html")
+    site.remove("records/b/index.html")
+    assert not (tmp_path / "records/a").exists()
+    assert (tmp_path / "records/b/record.json").is_file()
+    site.remove("records/b/record.json")
+    assert not (tmp_path / "records").exists() and tmp_path.is_dir()
+    site.write("records/a/index.html", b"again")
+    assert (tmp_path / "records/a/index.html").read_bytes() == b"again"

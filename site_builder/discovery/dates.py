@@ -52,15 +52,51 @@ def previous_manifest_path(config: RegistryConfig) -> Path:
     return config.previous_manifest or config.site_dir / MANIFEST_FILE
 
 
-def publication_dates(config: RegistryConfig, environ: Mapping[str, str] | None = None) -> PublicationDates:
-    """Read the previous manifest once; a missing one is a first build unless it was asked for by name."""
+@dataclass(frozen=True)
+class WrittenManifest:
+    """A manifest as this process wrote it: its path, its file's identity just after, and its entries.
+
+    A ``mkdocs serve`` session keeps the last one (:class:`~site_builder.buildstate.BuildMemory`), so
+    the next rebuild need not parse the file again while it is still exactly that file.
+    """
+
+    path: str
+    identity: tuple[int, int, int]  # size, mtime (ns), inode
+    entries: Mapping[str, Entry]
+
+    @classmethod
+    def of(cls, path: Path, entries: Mapping[str, Entry]) -> WrittenManifest:
+        """The manifest just written at ``path`` with ``entries``."""
+        stat = os.stat(path)
+        return cls(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ino), entries)
+
+    def holds(self, path: Path) -> Mapping[str, Entry] | None:
+        """The entries, when ``path`` is this manifest's file, still exactly as written; else None."""
+        if str(path) != self.path:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return self.entries if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == self.identity else None
+
+
+def publication_dates(
+    config: RegistryConfig, environ: Mapping[str, str] | None = None, written: WrittenManifest | None = None
+) -> PublicationDates:
+    """Read the previous manifest once; a missing one is a first build unless it was asked for by name.
+
+    When it is the manifest ``written`` remembers, still as written, its entries are taken from there.
+    """
     path = previous_manifest_path(config)
     if config.previous_manifest is not None and not path.is_file():
         raise ProblemsFound(
             [Problem(str(path), 1, "previous_manifest", "the previous manifest does not exist", "a manifest.json file")]
         )
     try:
-        previous = read_manifest(path)
+        previous = written.holds(path) if written is not None else None
+        if previous is None:
+            previous = read_manifest(path)
     except ManifestError as error:
         raise ProblemsFound([Problem(str(path), 1, "previous_manifest", str(error), "a manifest.json")]) from None
     return PublicationDates(build_date(environ), previous, str(path) if previous else "")

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..buildstate import BuildMemory
 from ..cache import cache_folder, write_atomically
 from ..config import RegistryConfig
 from ..filestates import FileState
@@ -188,6 +189,7 @@ class BuildDigests:
     opened: list[DigestMemo] = field(default_factory=list)
     published: Mapping[str, FileState] = field(default_factory=dict)
     sole: bool = False  # no file but ``published`` in the output folder, besides the finalizers' own
+    memory: BuildMemory | None = None  # a serve session's, which keeps the manifest the build writes
 
     def memo(self, out_dir: Path) -> DigestMemo:
         if not self.opened:

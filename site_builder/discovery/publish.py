@@ -11,6 +11,7 @@ from ..deferred import deferred_work
 from ..library import Library
 from ..render import Renderer
 from ..writer import replace_file, replace_file_from
+from .dates import WrittenManifest
 from .helpers import discovery_for
 from .manifest import MANIFEST_FILE, Entry, ListedFiles, entries_of, manifest_parts, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
@@ -54,9 +55,22 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
         sitemaps.append((url_for_file(name), hashlib.sha256(content).hexdigest()))
     del pages
     entries = merged(entries_of(files.digests(), dates), sorted(entries_of(sitemaps, dates)))
+    memory, kept = found.files.memory, dict[str, Entry]()
+    if memory is not None:  # a serve session: the next rebuild's dates come from these entries, not the file
+        memory.manifest = None
+        entries = kept_in(entries, kept)
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
     replace_file_from(out_dir / MANIFEST_FILE, parts)
+    if memory is not None:
+        memory.manifest = WrittenManifest.of(out_dir / MANIFEST_FILE, kept)
     memo.save()
+
+
+def kept_in(entries: Iterable[tuple[str, Entry]], kept: dict[str, Entry]) -> Iterator[tuple[str, Entry]]:
+    """``entries``, each also put in ``kept`` as it passes."""
+    for url, entry in entries:
+        kept[url] = entry
+        yield url, entry
 
 
 def merged(entries: Iterable[tuple[str, Entry]], few: list[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
