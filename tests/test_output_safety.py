@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 
 import sitekit
 from sitecheck import tree_digests
 
-from site_builder.writer import SiteWriter, UnsafePath
+from site_builder.writer import SiteWriter, UnsafePath, plain_relative
 
 
 @pytest.mark.parametrize(
@@ -24,6 +26,13 @@ from site_builder.writer import SiteWriter, UnsafePath
 def test_the_writer_refuses_a_path_that_leaves_the_output_folder(tmp_path: Path, relative: str) -> None:
     with pytest.raises(UnsafePath):
         SiteWriter(tmp_path / "site").target(relative)
+
+
+@given(st.lists(st.sampled_from(["", ".", "..", "a", "b.html", "...", ".a", "a."]), max_size=5))
+def test_a_relative_path_is_plain_exactly_when_none_of_its_parts_is_empty_or_a_dot_or_two(parts: list[str]) -> None:
+    relative = "/".join(parts)
+    expected = bool(relative) and not any(part in ("", ".", "..") for part in relative.split("/"))
+    assert plain_relative(relative) == expected
 
 
 def test_the_writer_places_a_plain_path_inside_the_output_folder(tmp_path: Path) -> None:
