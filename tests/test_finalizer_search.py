@@ -250,6 +250,24 @@ def test_a_shards_pages_are_looked_up_on_disk_except_those_the_build_engine_says
     ]
 
 
+def test_a_shards_pages_are_linked_on_one_file_system_and_copied_across_without_a_link_tried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "records" / "a").mkdir(parents=True)
+    (site / record_page("a")).write_text("<h1>a</h1>", encoding="utf-8")
+    searchshards.link_pages(site, ["a"], tmp_path / "near")
+    assert (tmp_path / "near" / record_page("a")).stat().st_ino == (site / record_page("a")).stat().st_ino
+
+    def no_link(*args: object) -> None:
+        raise AssertionError("a link was tried across file systems")
+
+    monkeypatch.setattr(searchshards, "same_file_system", lambda one, other: False)
+    monkeypatch.setattr(os, "link", no_link)
+    searchshards.link_pages(site, ["a"], tmp_path / "far")
+    assert (tmp_path / "far" / record_page("a")).read_text(encoding="utf-8") == "<h1>a</h1>"
+
+
 def test_a_shards_page_that_vanished_before_its_run_fails_the_run_not_the_index(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     with pytest.raises(FileNotFoundError):

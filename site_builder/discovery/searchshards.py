@@ -100,6 +100,10 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
+def same_file_system(one: Path, other: Path) -> bool:
+    return os.stat(one).st_dev == os.stat(other).st_dev
+
+
 def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
     """A site of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind to read.
 
@@ -108,11 +112,12 @@ def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
     """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    place = link_or_copy if same_file_system(site, folder) else shutil.copyfile  # a link across always fails
     for record_id in record_ids:
         relative = record_page(record_id)
         target = os.path.join(folder, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        link_or_copy(os.path.join(site, relative), target)
+        place(os.path.join(site, relative), target)
 
 
 class Scratch(NamedTuple):
