@@ -83,6 +83,8 @@ class BuildMemory:
     """
 
     cache: BuildCache | None = None
+    # Without the outputs' identities (Engine.save): never written to the cache folder, where a
+    # no-op check (still_current) would find nothing to compare.
     state: BuildState | None = None
     manifest: Any = None  # the manifest the last rebuild wrote, when discovery is installed (its WrittenManifest)
 

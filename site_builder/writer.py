@@ -53,13 +53,15 @@ def replace_file(path: Path, content: bytes) -> None:
     replace_file_from(path, (content,))
 
 
-def replace_file_from(path: Path, parts: Iterable[bytes]) -> None:
-    """:func:`replace_file` with the content given in parts, written as they come."""
+def replace_file_from(path: Path, parts: Iterable[bytes]) -> os.stat_result:
+    """:func:`replace_file` with the content given in parts, written as they come; the new file's status."""
     with suppress(FileNotFoundError):
         path.unlink()
     with open(path, "xb") as handle:
         for part in parts:
             handle.write(part)
+        handle.flush()
+        return os.fstat(handle.fileno())  # this very file, whatever replaces it at ``path`` later
 
 
 def plain_relative(relative: str) -> bool:
@@ -72,7 +74,7 @@ def plain_relative(relative: str) -> bool:
 
 
 class SiteWriter:
-    """Writes files below ``root``; creates each directory once; reuses unchanged files of ``previous``.
+    """Writes files below ``root``, making each folder when first needed; reuses unchanged files of ``previous``.
 
     ``previous`` is where the last build's output is (normally ``site_dir``).
     When it is ``root`` itself (``mkdocs serve`` rebuilding its own folder),
@@ -247,7 +249,10 @@ class SiteWriter:
         return state
 
     def reuse_all(self, outputs: Mapping[str, FileState]) -> bool:
-        """:meth:`reuse` each of ``outputs``; whether all of them were (a trusted folder's are, unlooked at)."""
+        """:meth:`reuse` each of ``outputs``; whether all of them were (a trusted folder's are, unlooked at).
+
+        ``trusted`` holds only in place, so there is a previous build's folder: this one.
+        """
         return self.trusted or all(self.reuse(path, state) is not None for path, state in outputs.items())
 
     def put(self, relative: str, content: bytes | bytearray, previous: FileState | None = None) -> FileState:

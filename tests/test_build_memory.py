@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -100,10 +103,27 @@ def test_a_manifest_changed_since_the_last_rebuild_wrote_it_is_read_again(
     memory = BuildMemory()
     serve_rebuild(project, memory)
     manifest = project / "served" / "manifest.json"
+    written = manifest.stat().st_mtime_ns
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("2026-06-10", "2025-06-10"), encoding="utf-8")
+    os.utime(manifest, ns=(written + 10**9, written + 10**9))  # not within the clock tick of the write
     read: list[Path] = []
     monkeypatch.setattr(dates, "read_manifest", lambda path: read.append(path) or manifest_module.read_manifest(path))
     edit_title(project)
     serve_rebuild(project, memory)
     assert read == [manifest]
     assert '"first_published": "2025-06-10"' in manifest.read_text(encoding="utf-8")
+
+
+def test_a_written_manifest_is_known_by_its_file_whatever_path_reaches_it_and_not_by_its_bytes(
+    tmp_path: Path,
+) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("{}", encoding="utf-8")
+    entries = {"/": manifest_module.Entry("0" * 64, date(2026, 6, 10), date(2026, 6, 10))}
+    written = dates.WrittenManifest.of(manifest.stat(), entries)
+    (tmp_path / "through").symlink_to(tmp_path)
+    assert written.holds(tmp_path / "through" / "manifest.json") is entries
+    copy = tmp_path / "copy.json"
+    shutil.copy2(manifest, copy)
+    assert written.holds(copy) is None
+    assert written.holds(tmp_path / "missing.json") is None

@@ -54,31 +54,33 @@ def previous_manifest_path(config: RegistryConfig) -> Path:
 
 @dataclass(frozen=True)
 class WrittenManifest:
-    """A manifest as this process wrote it: its path, its file's identity just after, and its entries.
+    """A manifest as this process wrote it: its file's identity as it was closed, and its entries.
 
     A ``mkdocs serve`` session keeps the last one (:class:`~site_builder.buildstate.BuildMemory`), so
-    the next rebuild need not parse the file again while it is still exactly that file.
+    the next rebuild need not parse the file again while it is still exactly that file: the same
+    device and inode, size and modification time.  The served folder is the session's own; a rewrite
+    in place that kept the size within one tick of the file system's clock would go unseen.
     """
 
-    path: str
-    identity: tuple[int, int, int]  # size, mtime (ns), inode
+    identity: tuple[int, int, int, int]  # device, inode, size, mtime (ns)
     entries: Mapping[str, Entry]
 
     @classmethod
-    def of(cls, path: Path, entries: Mapping[str, Entry]) -> WrittenManifest:
-        """The manifest just written at ``path`` with ``entries``."""
-        stat = os.stat(path)
-        return cls(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ino), entries)
+    def of(cls, written: os.stat_result, entries: Mapping[str, Entry]) -> WrittenManifest:
+        """The manifest whose file had ``written`` as its status when closed, with ``entries``."""
+        return cls(_identity(written), entries)
 
     def holds(self, path: Path) -> Mapping[str, Entry] | None:
-        """The entries, when ``path`` is this manifest's file, still exactly as written; else None."""
-        if str(path) != self.path:
-            return None
+        """The entries, when the file at ``path`` is this manifest's, still exactly as written; else None."""
         try:
             stat = os.stat(path)
         except OSError:
             return None
-        return self.entries if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == self.identity else None
+        return self.entries if _identity(stat) == self.identity else None
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def publication_dates(

@@ -182,7 +182,8 @@ class BuildDigests:
     ``published`` holds the registry outputs as the build engine left them in the output folder
     (site path -> SHA-256, size, mtime, inode): their digests and identities need neither a read nor a stat.
     ``sole`` says they are all the folder holds (a staging tree only the engine wrote into), so the
-    manifest lists them without walking the folder; else (MkDocs' folder) it walks it.
+    manifest lists them without walking the folder; else (MkDocs' folder) it walks it.  ``memory`` is
+    a serve session's, where the manifest written is kept for the next rebuild.
     """
 
     config: RegistryConfig

@@ -40,7 +40,9 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     own :class:`PublicationDates`, the ones its pages were rendered with (read
     once; one build date even when a build runs past midnight).  Files this
     build did not change are not read again: their digests come from the memo
-    of :mod:`.filedigests`, saved here for the next build.
+    of :mod:`.filedigests`, saved here for the next build.  In a serve session
+    the entries written are also kept in its memory (:class:`~.dates.WrittenManifest`),
+    where the next rebuild finds its publication dates.
     """
     config = renderer.config
     found = discovery_for(renderer)
@@ -60,9 +62,9 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
         memory.manifest = None
         entries = kept_in(entries, kept)
     parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
-    replace_file_from(out_dir / MANIFEST_FILE, parts)
+    written = replace_file_from(out_dir / MANIFEST_FILE, parts)
     if memory is not None:
-        memory.manifest = WrittenManifest.of(out_dir / MANIFEST_FILE, kept)
+        memory.manifest = WrittenManifest.of(written, kept)
     memo.save()
 
 
