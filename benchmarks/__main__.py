@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TypedDict, cast
 
 from . import hugo_site, synthetic
-from .measure import Run, run, tree_size
+from .measure import Run, median, run, tree_size
 
 WORK = Path(__file__).resolve().parent / ".work"
 MiB = 1024 * 1024
@@ -115,13 +115,9 @@ def ours(root: Path, *flags: str) -> tuple[Run, Report]:
     return result, cast(Report, json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def median_run(runs: list[Run]) -> Run:
-    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
-
-
 def median_build(builds: list[tuple[Run, Report]]) -> tuple[Run, Report]:
     """The build of median wall time, with its report."""
-    return sorted(builds, key=lambda build: build[0].seconds)[len(builds) // 2]
+    return median(builds, key=lambda build: build[0].seconds)
 
 
 def row(name: str, result: Run, files: str, size: str, hugo: Run | None = None) -> str:
@@ -136,7 +132,7 @@ def cold_row(name: str, root: Path, count: int, repeat: int, hugo: Run | None, *
     for _ in range(repeat):
         clean(root)
         runs.append(ours(root, *flags))
-    result, report = runs[[r for r, _ in runs].index(median_run([r for r, _ in runs]))]
+    result, report = median_build(runs)
     record_bytes = tree_size(root / "site" / "records")[1] / count
     size = f"{report['written_bytes'] / 1e6:.1f} MB ({record_bytes / 1e3:.1f} kB/record dir)"
     return row(name, result, f"{report['written_files']:,}", size, hugo), result, report
@@ -174,7 +170,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
             shutil.rmtree(site / "resources", ignore_errors=True)
             os.sync()
             runs.append(run([binary, "--quiet", "--source", str(site), "--destination", str(site / "public")]))
-        hugo = median_run(runs)
+        hugo = median(runs, key=lambda r: r.seconds)
         files, size = tree_size(site / "public")
         record_bytes = tree_size(site / "public" / "records")[1] / count
         lines.append(

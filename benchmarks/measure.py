@@ -15,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import psutil
 
@@ -43,6 +45,14 @@ class Run:
     def peak_pss_between(self, start: float, end: float) -> int:
         """The largest PSS sample taken from ``start`` to ``end`` (monotonic clock); 0 if none fell in it."""
         return max((held for at, held in self.pss_samples if start <= at <= end), default=0)
+
+
+T = TypeVar("T")
+
+
+def median(items: Sequence[T], key: Callable[[T], float]) -> T:
+    """The item whose ``key`` is the median (of an even count, the upper middle one)."""
+    return sorted(items, key=key)[len(items) // 2]
 
 
 def tree(process: psutil.Process) -> list[psutil.Process]:

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .measure import median
+
 SERVE_URL = "http://127.0.0.1:8000/"
 
 
@@ -68,7 +70,7 @@ def main() -> None:
         record.write_text(original, encoding="utf-8")
         session.plugins.on_shutdown()
         shutil.rmtree(served, ignore_errors=True)
-    rebuilt, indexed, stages = sorted(rebuilds, key=lambda rebuild: rebuild[0])[len(rebuilds) // 2]
+    rebuilt, indexed, stages = median(rebuilds, key=lambda rebuild: rebuild[0])
     print(json.dumps({"rebuild": rebuilt, "search_ready": indexed, "stages": stages}))
 
 
