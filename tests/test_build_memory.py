@@ -30,6 +30,22 @@ def edit_title(root: Path, index: int = 5) -> None:
     record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
 
 
+def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a first build of the same files, without memory or cache, publishes."""
+    fresh = tmp_path / "fresh"
+    render_registry(config(root, site_dir=str(fresh), use_cache=False), fresh)
+    return tree(fresh)
+
+
+def forbid(monkeypatch: pytest.MonkeyPatch, module: object, name: str, why: str) -> None:
+    """Make calling ``module.name`` fail the test, saying ``why``."""
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError(why)
+
+    monkeypatch.setattr(module, name, forbidden)
+
+
 def serve_rebuild(root: Path, memory: BuildMemory) -> int:
     """What the plugin does on each save: render the registry in place into the served folder; records rendered."""
     served = root / "served"
@@ -43,9 +59,7 @@ def test_rebuilds_with_memory_publish_what_a_first_build_of_the_same_files_does(
     assert serve_rebuild(project, memory) == 1
     edit_title(project, 7)
     assert serve_rebuild(project, memory) == 1
-    fresh = tmp_path / "fresh"
-    render_registry(config(project, site_dir=str(fresh), use_cache=False), fresh)
-    assert tree(project / "served") == tree(fresh)
+    assert tree(project / "served") == cold_tree(project, tmp_path)
 
 
 def test_a_rebuild_with_memory_neither_reads_nor_writes_the_cache_folder(
@@ -53,11 +67,7 @@ def test_a_rebuild_with_memory_neither_reads_nor_writes_the_cache_folder(
 ) -> None:
     memory = BuildMemory()
     serve_rebuild(project, memory)
-
-    def no_loading(*args: object) -> None:
-        raise AssertionError("the cache was loaded from the cache folder")
-
-    monkeypatch.setattr(engine, "load_cache", no_loading)
+    forbid(monkeypatch, engine, "load_cache", "the cache was loaded from the cache folder")
     edit_title(project)
     assert serve_rebuild(project, memory) == 1
     assert not list(cache_folder(config(project)).rglob("build-*"))
@@ -78,9 +88,7 @@ def test_a_rebuild_with_memory_removes_the_outputs_of_a_record_that_is_gone(proj
     gone.unlink()
     serve_rebuild(project, memory)
     assert not (project / "served" / "records" / gone.stem).exists()
-    fresh = tmp_path / "fresh"
-    render_registry(config(project, site_dir=str(fresh), use_cache=False), fresh)
-    assert tree(project / "served") == tree(fresh)
+    assert tree(project / "served") == cold_tree(project, tmp_path)
 
 
 def test_a_rebuild_with_memory_takes_the_dates_from_the_manifest_the_last_one_wrote(
@@ -88,11 +96,7 @@ def test_a_rebuild_with_memory_takes_the_dates_from_the_manifest_the_last_one_wr
 ) -> None:
     memory = BuildMemory()
     serve_rebuild(project, memory)
-
-    def no_reading(*args: object) -> None:
-        raise AssertionError("the manifest this session wrote was parsed again")
-
-    monkeypatch.setattr(dates, "read_manifest", no_reading)
+    forbid(monkeypatch, dates, "read_manifest", "the manifest this session wrote was parsed again")
     edit_title(project)
     assert serve_rebuild(project, memory) == 1
 
