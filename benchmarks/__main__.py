@@ -12,9 +12,11 @@ by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
 RSS is the largest sum over the whole process tree (sampled every 10 ms); peak
 PSS likewise, every 0.25 s: it counts a page shared by forked processes once
 (see benchmarks.measure).
-Each cold build starts after the previous tree's deletion has reached the disk
-(``sync``), and each site's "disk floor" (benchmarks.write_floor: its files
-created, nothing rendered) shows what the disk alone costs.
+No timed build follows a deletion: a tree a build replaces is renamed aside
+and deleted only before the next size, after which the run waits until the file
+system has forgotten the deletion (benchmarks.retired).  Each site's "disk
+floor" (benchmarks.write_floor: its files created, nothing rendered) shows what
+the disk alone costs.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from typing import TypedDict, cast
 
 from . import hugo_site, synthetic
 from .measure import Run, median, run, tree_size
+from .retired import WORK, delete_retired, retire, settle
 
-WORK = Path(__file__).resolve().parent / ".work"
 MiB = 1024 * 1024
 
 
@@ -62,10 +64,9 @@ def machine() -> str:
 
 
 def clean(root: Path) -> None:
-    """Remove the built site and the cache, and let the disk finish deleting them before the next build."""
+    """Set the built site and the cache aside (benchmarks.retired): the next build is cold and follows no deletion."""
     for name in ("site", ".cache"):
-        shutil.rmtree(root / name, ignore_errors=True)
-    os.sync()
+        retire(root / name)
 
 
 def stage_table(title: str, result: Run, report: Report) -> list[str]:
@@ -87,7 +88,10 @@ def stage_table(title: str, result: Run, report: Report) -> list[str]:
 
 def floor_row(name: str, site: Path, hugo: Run | None = None) -> str:
     """The disk's floor for ``site`` (benchmarks.write_floor): its files created, nothing rendered."""
-    result = run([sys.executable, "-m", "benchmarks.write_floor", str(site), str(WORK / "floor")], cwd=Path.cwd())
+    floor = WORK / "floor"
+    retire(floor)
+    result = run([sys.executable, "-m", "benchmarks.write_floor", str(site), str(floor)], cwd=Path.cwd())
+    retire(floor)
     if result.returncode:
         return f"| {name} | failed: see above | | | | | |"
     found = json.loads(result.stdout.strip().splitlines()[-1])
@@ -154,6 +158,9 @@ def serve_row(root: Path, edits: int) -> str:
 def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: bool = False) -> list[str]:
     root = WORK / f"registry-{count}"
     records = synthetic.generate(root, count)
+    if with_hugo:
+        hugo_site.generate(WORK / f"hugo-{count}", records, root / "templates")
+    settle()  # the last size's trees deleted, and forgotten, before anything is timed
     lines = [
         f"\n### {count:,} records\n",
         "| build | wall | peak RSS (all processes) | peak PSS (all processes) | files written | bytes written "
@@ -163,12 +170,10 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     hugo: Run | None = None
     if with_hugo and (binary := hugo_binary()):
         site = WORK / f"hugo-{count}"
-        hugo_site.generate(site, records, root / "templates")
         runs = []
         for _ in range(repeat):
-            shutil.rmtree(site / "public", ignore_errors=True)
-            shutil.rmtree(site / "resources", ignore_errors=True)
-            os.sync()
+            retire(site / "public")
+            retire(site / "resources")
             runs.append(run([binary, "--quiet", "--source", str(site), "--destination", str(site / "public")]))
         hugo = median(runs, key=lambda r: r.seconds)
         files, size = tree_size(site / "public")
@@ -250,6 +255,7 @@ def profile(count: int) -> None:
     root = WORK / f"registry-{count}"
     synthetic.generate(root, count)
     clean(root)
+    settle()
     config = read_config(root / "mkdocs.yml", workers=1)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -276,6 +282,7 @@ def main() -> None:
     print(f"Machine: {machine()}")
     for count in args.records:
         print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete, args.cold_only)), flush=True)
+    delete_retired()  # the next run waits for it if it starts within the minute
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import yaml
 from site_builder.model import Record
 from site_builder.recordtext import front_matter, record_text
 
+from .retired import retire
+
 CONFIG = """baseURL = "https://example.org/registry/"
 title = "Research Registry"
 disableKinds = ["rss", "sitemap", "robotstxt"]
@@ -58,8 +60,7 @@ def generate(root: Path, records: list[Record], templates: Path) -> None:
     stamp = root / ".generated"
     if stamp.exists() and stamp.read_text() == str(len(records)):
         return
-    if root.exists():
-        shutil.rmtree(root)
+    retire(root)
     content = root / "content" / "records"
     content.mkdir(parents=True)
     for record in records:

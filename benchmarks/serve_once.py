@@ -13,13 +13,13 @@ afterwards.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from .measure import median
+from .retired import retire
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -44,7 +44,7 @@ def serve_build(project: Path, served: Path, *, first: bool = False) -> Any:
 def main() -> None:
     project = Path(sys.argv[1]).resolve()
     served = project / ".served"
-    shutil.rmtree(served, ignore_errors=True)
+    retire(served)
     served.mkdir()
     session = serve_build(project, served, first=True)
     plugin = session.plugins["registry"]
@@ -69,7 +69,7 @@ def main() -> None:
     finally:
         record.write_text(original, encoding="utf-8")
         session.plugins.on_shutdown()
-        shutil.rmtree(served, ignore_errors=True)
+        retire(served)
     rebuilt, indexed, stages = median(rebuilds, key=lambda rebuild: rebuild[0])
     print(json.dumps({"rebuild": rebuilt, "search_ready": indexed, "stages": stages}))
 

@@ -20,6 +20,8 @@ from site_builder.model import (
 )
 from site_builder.recordtext import record_text
 
+from .retired import retire
+
 GENERATOR_VERSION = "1"
 REPO = Path(__file__).resolve().parent.parent
 WORDS = [
@@ -156,14 +158,13 @@ def generate(root: Path, count: int, seed: int = 1) -> list[Record]:
     records = [make_record(i, rng) for i in range(count)]
     wanted = f"{GENERATOR_VERSION} {count} {seed}"
     if not (stamp.exists() and stamp.read_text() == wanted):
-        if root.exists():
-            shutil.rmtree(root)
+        retire(root)
         (root / "records").mkdir(parents=True)
         for record in records:
             (root / "records" / f"{record.id}.md").write_text(record_text(record), encoding="utf-8")
         stamp.write_text(wanted)
     for folder in ("templates", "docs"):
-        shutil.rmtree(root / folder, ignore_errors=True)
+        retire(root / folder)
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder)
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")

@@ -1,8 +1,10 @@
 """The disk's floor for a tree: ``python -m benchmarks.write_floor SITE OUT``.
 
-Creates, below ``OUT``, the same folders and files as ``SITE`` (same relative
-paths, same sizes; the bytes are zeros), in as many processes as there are
-cores, and prints the seconds that took as one JSON line.  Nothing is read or
+Creates ``OUT`` (a new folder) and below it the same folders and files as
+``SITE`` (same relative paths, same sizes; the bytes are zeros), in as many
+processes as there are cores, and prints the seconds that took as one JSON
+line.  The copy is left in place: deleting it is the caller's, at a time when
+no build is timed (benchmarks.retired).  Nothing is read or
 rendered: it is what creating that many files costs on this disk, the part of
 a cold build no code change can remove (a build writes at least its files).
 """
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -47,16 +48,14 @@ def create(out: str, files: list[tuple[str, int]]) -> None:
 def main() -> None:
     site, out = Path(sys.argv[1]), Path(sys.argv[2])
     files = listing(site)
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    os.sync()  # the listing's and the removal's writes are not this measurement's
+    out.mkdir(parents=True)  # a new folder: the caller sets the last one aside (benchmarks.retired)
+    os.sync()  # the listing's reads and writes are not this measurement's
     workers = os.cpu_count() or 1
     step = max(1, -(-len(files) // workers))  # at least 1: an empty tree makes no chunk, not a zero step
     start = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(create, [str(out)] * workers, [files[i : i + step] for i in range(0, len(files), step)]))
     seconds = time.perf_counter() - start
-    shutil.rmtree(out, ignore_errors=True)
     print(json.dumps({"seconds": seconds, "files": len(files), "bytes": sum(size for _, size in files)}))
 
 

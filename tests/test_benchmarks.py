@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from benchmarks import retired
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,4 +95,46 @@ def test_the_disk_floor_creates_as_many_files_and_bytes_as_the_tree_it_copies(tm
     )
     report = json.loads(done.stdout)
     assert (report["files"], report["bytes"]) == (2, 1010)
-    assert not (tmp_path / "floor").exists()
+    assert (tmp_path / "floor" / "records" / "a" / "index.html").read_bytes() == bytes(1000)
+    assert (tmp_path / "floor" / "index.html").stat().st_size == 10
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """benchmarks.retired with its work folder in ``tmp_path``, no real sleep; the waits it asked for."""
+    monkeypatch.setattr(retired, "RETIRED", tmp_path / ".retired")
+    monkeypatch.setattr(retired, "DELETED_AT", tmp_path / ".retired-deleted-at")
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    return waits
+
+
+def test_a_retired_tree_is_moved_aside_not_deleted(tmp_path: Path, work: list[float]) -> None:
+    (tmp_path / "site" / "records").mkdir(parents=True)
+    (tmp_path / "site" / "records" / "index.html").write_text("page", encoding="utf-8")
+    retired.retire(tmp_path / "site")
+    retired.retire(tmp_path / "never-built")
+    assert not (tmp_path / "site").exists()
+    [kept] = (tmp_path / ".retired").iterdir()
+    assert (kept / "records" / "index.html").read_text(encoding="utf-8") == "page"
+
+
+def test_settling_deletes_the_retired_trees_then_waits_out_the_file_systems_memory_of_them(
+    tmp_path: Path, work: list[float]
+) -> None:
+    (tmp_path / "site").mkdir()
+    retired.retire(tmp_path / "site")
+    retired.settle(announce=False)
+    assert not (tmp_path / ".retired").exists()
+    assert len(work) == 1 and 0 < work[0] <= retired.FORGOTTEN_AFTER
+
+
+def test_settling_waits_for_nothing_when_the_last_deletion_is_long_past(tmp_path: Path, work: list[float]) -> None:
+    (tmp_path / ".retired-deleted-at").write_text(f"{time.time() - retired.FORGOTTEN_AFTER - 1}\n", encoding="utf-8")
+    assert retired.settle(announce=False) == 0.0
+    assert work == []
+
+
+def test_settling_a_first_run_waits_for_nothing(work: list[float]) -> None:
+    assert retired.settle(announce=False) == 0.0
+    assert work == []
