@@ -12,7 +12,7 @@ walks a process's page tables (~12 ms for 400 MB), so it is sampled every
 
 from __future__ import annotations
 
-import contextlib
+import os
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -55,19 +55,59 @@ def median(items: Sequence[T], key: Callable[[T], float]) -> T:
     return sorted(items, key=key)[len(items) // 2]
 
 
-def tree(process: psutil.Process) -> list[psutil.Process]:
+PAGE = os.sysconf("SC_PAGE_SIZE")
+# Each thread's children are listed in /proc/<pid>/task/<tid>/children (Linux 3.5+, CONFIG_PROC_CHILDREN).
+CHILDREN_LISTED = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and every process below it; [] once it is gone.
+
+    Read from each thread's ``children`` file: the sampler runs every 10 ms
+    while a build wants both cores, and psutil's ``children(recursive=True)``
+    reads the status of every process on the machine (1.15 ms a sample, 11 %
+    of a core) where these files cost 0.05 ms.  Pagefind is started from a
+    thread, so every thread's file is read.
+    """
+    if not CHILDREN_LISTED:
+        return _tree_by_psutil(pid)
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue  # gone since its parent listed it
+        found.append(current)
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children", "rb") as listed:
+                    pending.extend(int(child) for child in listed.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def _tree_by_psutil(pid: int) -> list[int]:
     try:
-        return [process, *process.children(recursive=True)]
+        process = psutil.Process(pid)
+        return [pid, *(child.pid for child in process.children(recursive=True))]
     except psutil.Error:
         return []
 
 
-def tree_rss(process: psutil.Process) -> int:
-    total = 0
-    for member in tree(process):
-        with contextlib.suppress(psutil.Error):
-            total += member.memory_info().rss
-    return total
+def rss(pid: int) -> int:
+    """Bytes of process ``pid``'s resident set; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def tree_rss(pid: int) -> int:
+    return sum(rss(member) for member in tree(pid))
 
 
 def pss(pid: int) -> int:
@@ -75,14 +115,14 @@ def pss(pid: int) -> int:
     return proc_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
-def tree_pss(process: psutil.Process) -> int:
-    return sum(pss(member.pid) for member in tree(process))
+def tree_pss(pid: int) -> int:
+    return sum(pss(member) for member in tree(pid))
 
 
 def run(command: list[str], cwd: Path | None = None) -> Run:
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watched = psutil.Process(child.pid)
+    watched = child.pid
     peak = samples = 0
     pss_samples: list[tuple[float, int]] = []
     while child.poll() is None:

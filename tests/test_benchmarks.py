@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -79,6 +81,32 @@ def test_a_measured_run_knows_the_memory_its_command_used_by_rss_and_by_pss() ->
     result = run([sys.executable, "-c", f"import time; kept = b'x' * {held}; time.sleep(0.8)"])
     assert result.returncode == 0
     assert result.peak_rss >= held and result.peak_pss >= held
+
+
+def test_a_measured_tree_holds_a_grandchild_started_from_a_thread() -> None:
+    from benchmarks.measure import tree
+
+    code = (
+        "import subprocess, sys, threading\n"
+        "def start(): subprocess.Popen(['sleep', '30']).wait()\n"
+        "threading.Thread(target=start, daemon=True).start()\n"
+        "print('started', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "started\n"
+        deadline = time.monotonic() + 10
+        while len(found := tree(child.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert found[0] == child.pid and len(found) == 2
+        with open(f"/proc/{found[1]}/cmdline", "rb") as cmdline:
+            assert cmdline.read().split(b"\0")[0] == b"sleep"
+    finally:
+        for pid in tree(child.pid)[1:]:
+            os.kill(pid, signal.SIGKILL)
+        child.kill()
+        child.wait()
 
 
 def test_the_disk_floor_creates_as_many_files_and_bytes_as_the_tree_it_copies(tmp_path: Path) -> None:
