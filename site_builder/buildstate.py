@@ -9,8 +9,9 @@ questions without reading a record file or loading the cache:
   that build's scan that a coarse file-system clock could hide an edit
   (git's "racily clean" rule);
 - whether a rebuild would change nothing at all (:func:`nothing_changed`):
-  same code, templates and configuration, same build date, same record files,
-  every output and the manifest still exactly as that build left them.
+  same code, templates and configuration, same build date, same record files
+  (a file too recent for its identity to vouch for it is read and its digest
+  compared), every output and the manifest still exactly as that build left them.
 
 Like the cache it is written atomically with a magic line and a digest of
 its payload; one that is missing, damaged or from another format is ignored.
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, cache_file, digest_bytes, environment_key, unsealed, write_sealed
+from .cache import BuildCache, cache_file, digest_bytes, environment_key, source_digest, unsealed, write_sealed
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, OutputStat, unpack_paths, unpack_stats
 
@@ -147,6 +148,19 @@ def trusted_digest(state: BuildState | None, name: str, stat: SourceStat) -> byt
     return known[1]
 
 
+def holds(path: str, digest: bytes) -> bool:
+    """Whether the record file at ``path`` (one without attached files) holds the content ``digest`` is of.
+
+    For a file modified too close to the last build's scan for its identity to vouch for it: reading
+    one file beats sending the whole rebuild down the engine's path (1.2 s more at 10k records).
+    """
+    try:
+        with open(path, "rb") as file:
+            return source_digest(file.read(), None) == digest
+    except OSError:
+        return False
+
+
 def still(path: str, identity: OutputStat | None) -> bool:
     """Whether ``path`` has exactly ``identity`` (None: whether it is absent)."""
     try:
@@ -178,12 +192,13 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
     if folders or listing != state.listing or state.key != environment_key(config):
         return False
     records = str(config.records_dir)
-    for name in state.sources:
+    for name, (known, digest) in state.sources.items():
+        path = os.path.join(records, name)
         try:
-            stat = source_stat(os.stat(os.path.join(records, name)))
+            stat = source_stat(os.stat(path))
         except OSError:
             return False
-        if trusted_digest(state, name, stat) is None:
+        if trusted_digest(state, name, stat) is None and (tuple(known) != stat or not holds(path, digest)):
             return False
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):

@@ -213,8 +213,9 @@ class Engine:
     def unchanged_report(self) -> BuildReport:
         """The report of a no-op rebuild: what the site publishes, nothing written.
 
-        When the scan had to read record files (modified too recently for the last build state to
-        vouch for them), the state is saved anew, so the next no-op rebuild need not import the engine.
+        When the scan had to read record files (touched since the last build, or modified too close
+        to its scan for their identity to vouch for them), the state is saved anew, so the next no-op
+        rebuild need not import the engine.
         """
         cache = self.cache
         assert cache is not None
