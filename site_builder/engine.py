@@ -143,9 +143,12 @@ class Engine:
             self.dates = replace(self.dates, build_date=self.build_date)
         self.key = environment_key(config)
         self.new_cache = BuildCache(self.key)
+        # The listing before the names: a file added between the two is then missing from the listing,
+        # so the next build sees the folder changed (the other way round, that file would be in the
+        # listing but not among the sources, and every later no-op check would pass without it).
+        self.listing, folders = records_listing(config.records_dir)  # folders: of attached files
         names, problems = record_file_names(config.records_dir)
         self.problems += problems
-        self.listing, folders = records_listing(config.records_dir)  # folders: of attached files
         records = str(config.records_dir)
         self.sources = [Source(sys.intern(name), name.removesuffix(RECORD_SUFFIX) in folders) for name in names]
         for source in self.sources:

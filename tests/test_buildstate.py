@@ -9,7 +9,7 @@ from typing import cast
 import pytest
 from generated_project import config, generated_project, tree
 
-from site_builder import buildstate
+from site_builder import buildstate, engine
 from site_builder.build import build_site
 from site_builder.buildstate import (
     BuildState,
@@ -20,6 +20,7 @@ from site_builder.buildstate import (
     still_current,
     trusted_digest,
 )
+from site_builder.load import record_file_names
 
 TODAY = "2026-06-10"  # generated_project.BUILD_DAY
 MANIFEST = "manifest.json"
@@ -183,3 +184,25 @@ def test_a_build_without_the_cache_neither_reads_nor_writes_the_state(project: P
     assert not state_file(config(project)).exists()
     build_site(config(project))
     assert nothing_changed(config(project, use_cache=False), TODAY, MANIFEST) is None
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_record_file_added_while_the_build_lists_the_records_is_built_by_the_next_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config(project))
+    source = a_record(project)
+    added = project / "records" / "added-while-listing.md"
+
+    def names_then_a_new_file(records: Path) -> tuple[list[str], list[object]]:
+        found = record_file_names(records)
+        added.write_text(source.read_text(encoding="utf-8").replace(source.stem, added.stem), encoding="utf-8")
+        return found  # type: ignore[return-value]
+
+    source.write_text(source.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "record_file_names", names_then_a_new_file)
+        build_site(config(project))
+    assert nothing_changed(config(project), TODAY, MANIFEST) is None
+    build_site(config(project))
+    assert (project / "site" / "records" / added.stem / "index.html").is_file()
