@@ -13,10 +13,10 @@ RSS is the largest sum over the whole process tree (sampled every 10 ms); peak
 PSS likewise, every 0.25 s: it counts a page shared by forked processes once
 (see benchmarks.measure).
 No timed build follows a deletion: a tree a build replaces is renamed aside
-and deleted only before the next size, after which the run waits until the file
-system has forgotten the deletion (benchmarks.retired).  Each site's "disk
-floor" (benchmarks.write_floor: its files created, nothing rendered) shows what
-the disk alone costs.
+and deleted when the run ends; a run that starts within six minutes of a large
+deletion first waits for the file system to forget it (benchmarks.retired).
+Each site's "disk floor" (benchmarks.write_floor: its files created, nothing
+rendered) shows what the disk alone costs.
 """
 
 from __future__ import annotations
@@ -64,9 +64,11 @@ def machine() -> str:
 
 
 def clean(root: Path) -> None:
-    """Set the built site and the cache aside (benchmarks.retired): the next build is cold and follows no deletion."""
+    """Set aside the built site, the cache and what killed builds left: the next build is cold, after no deletion."""
     for name in ("site", ".cache"):
         retire(root / name)
+    for left in (*root.glob(".site-staging-*"), *root.glob(".site-old-*")):  # a build would delete them (writer)
+        retire(left)
 
 
 def stage_table(title: str, result: Run, report: Report) -> list[str]:
@@ -160,7 +162,6 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     records = synthetic.generate(root, count)
     if with_hugo:
         hugo_site.generate(WORK / f"hugo-{count}", records, root / "templates")
-    settle()  # the last size's trees deleted, and forgotten, before anything is timed
     lines = [
         f"\n### {count:,} records\n",
         "| build | wall | peak RSS (all processes) | peak PSS (all processes) | files written | bytes written "
@@ -255,7 +256,6 @@ def profile(count: int) -> None:
     root = WORK / f"registry-{count}"
     synthetic.generate(root, count)
     clean(root)
-    settle()
     config = read_config(root / "mkdocs.yml", workers=1)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -276,13 +276,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile a cold 10k build (one process) and stop")
     parser.add_argument("--cold-only", action="store_true", help="only the cold rows (Hugo, registry, pages only)")
     args = parser.parse_args()
-    if args.profile:
-        profile(10000 if args.records == [1000, 10000] else args.records[0])
-        return
-    print(f"Machine: {machine()}")
-    for count in args.records:
-        print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete, args.cold_only)), flush=True)
-    delete_retired()  # the next run waits for it if it starts within the minute
+    settle()  # what an interrupted run left deleted, and a recent large deletion forgotten, before any timing
+    try:
+        if args.profile:
+            profile(10000 if args.records == [1000, 10000] else args.records[0])
+            return
+        print(f"Machine: {machine()}")
+        for count in args.records:
+            print("\n".join(bench(count, args.repeat, not args.no_hugo, args.complete, args.cold_only)), flush=True)
+    finally:
+        delete_retired()  # the next run waits for it when it starts within six minutes
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -154,20 +155,62 @@ def test_a_retired_tree_is_moved_aside_not_deleted(tmp_path: Path, work: list[fl
     assert (kept / "records" / "index.html").read_text(encoding="utf-8") == "page"
 
 
-def test_settling_deletes_the_retired_trees_then_waits_out_the_file_systems_memory_of_them(
-    tmp_path: Path, work: list[float]
+def a_tree(root: Path, files: int) -> Path:
+    (root / "site").mkdir()
+    for number in range(files):
+        (root / "site" / f"{number}.html").write_bytes(b"")
+    return root / "site"
+
+
+def test_settling_deletes_the_retired_trees_then_waits_out_the_file_systems_memory_of_a_large_deletion(
+    tmp_path: Path, work: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "site").mkdir()
-    retired.retire(tmp_path / "site")
+    monkeypatch.setattr(retired, "FEW", 10)
+    retired.retire(a_tree(tmp_path, 12))
     retired.settle(announce=False)
     assert not (tmp_path / ".retired").exists()
     assert len(work) == 1 and 0 < work[0] <= retired.FORGOTTEN_AFTER
 
 
+def test_settling_waits_for_nothing_after_a_small_deletion(
+    tmp_path: Path, work: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retired, "FEW", 10)
+    retired.retire(a_tree(tmp_path, 3))
+    retired.settle(announce=False)
+    assert not (tmp_path / ".retired").exists()
+    assert work == []
+
+
+def test_deleting_the_retired_trees_notes_when_and_how_many_entries(tmp_path: Path, work: list[float]) -> None:
+    retired.retire(a_tree(tmp_path, 5))
+    before = time.time()
+    retired.delete_retired()
+    deleted_at, entries = (tmp_path / ".retired-deleted-at").read_text(encoding="utf-8").split()
+    assert before <= float(deleted_at) <= time.time()
+    assert int(entries) == 7  # the five files, their folder, and the folder of retired trees
+    assert work == []
+
+
 def test_settling_waits_for_nothing_when_the_last_deletion_is_long_past(tmp_path: Path, work: list[float]) -> None:
-    (tmp_path / ".retired-deleted-at").write_text(f"{time.time() - retired.FORGOTTEN_AFTER - 1}\n", encoding="utf-8")
+    long_ago = time.time() - retired.FORGOTTEN_AFTER - 1
+    (tmp_path / ".retired-deleted-at").write_text(f"{long_ago} 1000000\n", encoding="utf-8")
     assert retired.settle(announce=False) == 0.0
     assert work == []
+
+
+def test_a_retired_file_on_another_file_system_is_deleted_at_once(
+    tmp_path: Path, work: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def elsewhere(self: Path, target: Path) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    (tmp_path / "floor.json").write_text("{}", encoding="utf-8")
+    a_tree(tmp_path, 2)
+    monkeypatch.setattr(Path, "rename", elsewhere)
+    retired.retire(tmp_path / "floor.json")
+    retired.retire(tmp_path / "site")
+    assert not (tmp_path / "floor.json").exists() and not (tmp_path / "site").exists()
 
 
 def test_settling_a_first_run_waits_for_nothing(work: list[float]) -> None:
