@@ -14,10 +14,11 @@ build loads from the last one stays out of the garbage collector's way
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
-from .buildstate import BuildMemory, read_state, still_current
+from .buildstate import BuildMemory, read_state, still_current, vouched_from, write_state
 from .cache import cache_file
 from .config import RegistryConfig
 from .heap import LoadedState
@@ -71,7 +72,10 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
     with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
         state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
+        checked_ns, reread = time.time_ns(), list[str]()
+        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest, reread):
+            if reread:  # record files too recent to trust by identity, read: vouch for them from now on
+                write_state(config, vouched_from(state, checked_ns))
             records, files, size = state.totals
             return BuildReport(records=records, files=files, bytes=size)
         from .engine import Engine

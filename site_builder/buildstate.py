@@ -22,7 +22,7 @@ from __future__ import annotations
 import marshal
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +176,17 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
     return state if state is not None and still_current(state, config, build_date, manifest_name) else None
 
 
-def still_current(state: BuildState, config: RegistryConfig, build_date: str, manifest_name: str | None) -> bool:
+def still_current(
+    state: BuildState,
+    config: RegistryConfig,
+    build_date: str,
+    manifest_name: str | None,
+    reread: list[str] | None = None,
+) -> bool:
     """Whether rebuilding ``config.site_dir`` now would change nothing of what ``state`` saw and left.
+
+    A record file modified too close to the last build's scan for its identity to vouch for it is
+    read and its digest compared; its name is added to ``reread`` (see :func:`vouched_from`).
 
     Publication dates need no reading of the manifest: the pages' dates came
     from the manifest before the last build, and the manifest that build
@@ -198,12 +207,26 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
             stat = source_stat(os.stat(path))
         except OSError:
             return False
-        if trusted_digest(state, name, stat) is None and (tuple(known) != stat or not holds(path, digest)):
-            return False
+        if trusted_digest(state, name, stat) is None:
+            if tuple(known) != stat or not holds(path, digest):
+                return False
+            if reread is not None:
+                reread.append(name)
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
         return False
     return outputs_still(site, zip(unpack_paths(state.output_paths), unpack_stats(state.output_stats), strict=True))
+
+
+def vouched_from(state: BuildState, checked_ns: int) -> BuildState:
+    """``state`` as a no-op check that began at ``checked_ns`` found it, to be saved for the next one.
+
+    That check saw every record file with the identity and content ``state`` records, so the
+    files are vouched for from then on: those modified before ``checked_ns - RACY_NS`` need not be
+    read again, the others will be.  Without it, a no-op after a build that followed a checkout
+    would read the files it checked out again on every rebuild.
+    """
+    return replace(state, scanned_ns=checked_ns)
 
 
 def outputs_still(site: str, outputs: Iterable[tuple[str | bytes, OutputStat]]) -> bool:

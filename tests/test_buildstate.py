@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -96,6 +97,27 @@ def test_a_record_too_recent_to_trust_by_its_identity_is_read_and_a_noop_still_r
     assert nothing_changed(config(project), TODAY, MANIFEST) is not None  # read, and found as they were
     again = build_site(config(project))
     assert again.stages == [] and again.written_files == 0 and again.files == first.files
+
+
+def test_a_noop_that_read_records_too_recent_to_trust_saves_the_state_vouching_for_them_from_then_on(
+    project: Path,
+) -> None:
+    build_site(config(project))  # the record files were written a moment before: too recent to trust
+    first = read_state(config(project))
+    build_site(config(project))
+    second = read_state(config(project))
+    assert first is not None and second is not None
+    assert second.scanned_ns > first.scanned_ns
+    assert replace(second, scanned_ns=first.scanned_ns) == first
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_a_noop_that_trusted_every_record_by_its_identity_leaves_the_state_file_alone(project: Path) -> None:
+    build_site(config(project))
+    before = os.stat(state_file(config(project)))
+    assert build_site(config(project)).stages == []
+    after = os.stat(state_file(config(project)))
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_record_too_recent_to_trust_whose_content_differs_is_not_a_noop(project: Path) -> None:
