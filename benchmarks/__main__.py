@@ -275,8 +275,13 @@ def main() -> None:
     parser.add_argument("--complete", action="store_true", help="also build the complete site with site-builder build")
     parser.add_argument("--profile", action="store_true", help="profile a cold 10k build (one process) and stop")
     parser.add_argument("--cold-only", action="store_true", help="only the cold rows (Hugo, registry, pages only)")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="start at once after a recent large deletion (the cold rows may pay for it: benchmarks.retired)",
+    )
     args = parser.parse_args()
-    settle()  # what an interrupted run left deleted, and a recent large deletion forgotten, before any timing
+    settle(wait=not args.no_wait)  # what an interrupted run left deleted, a recent large deletion forgotten
     try:
         if args.profile:
             profile(10000 if args.records == [1000, 10000] else args.records[0])

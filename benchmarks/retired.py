@@ -69,17 +69,22 @@ def delete_retired() -> None:
     DELETED_AT.write_text(f"{time.time()} {entries}\n", encoding="utf-8")
 
 
-def settle(announce: bool = True) -> float:
-    """Before anything is timed: delete what is retired, and wait out a large deletion; the seconds waited."""
+def settle(announce: bool = True, wait: bool = True) -> float:
+    """Before anything is timed: delete what is retired, and wait out a large deletion; the seconds waited.
+
+    Without ``wait``, only the deletion (a smoke run, whose figures nobody reads).
+    """
     delete_retired()
+    if not wait:
+        return 0.0
     try:
         deleted_at, entries = DELETED_AT.read_text(encoding="utf-8").split()
-        wait = float(deleted_at) + FORGOTTEN_AFTER - time.time()
+        left = float(deleted_at) + FORGOTTEN_AFTER - time.time()
     except (OSError, ValueError):
         return 0.0
-    if int(entries) < FEW or wait <= 0:
+    if int(entries) < FEW or left <= 0:
         return 0.0
     if announce:
-        print(f"waiting {wait:.0f} s for the file system to forget {int(entries):,} deleted files", file=sys.stderr)
-    time.sleep(wait)
-    return wait
+        print(f"waiting {left:.0f} s for the file system to forget {int(entries):,} deleted files", file=sys.stderr)
+    time.sleep(left)
+    return left

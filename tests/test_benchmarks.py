@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def printed() -> str:
     """What ``python -m benchmarks`` prints for a small registry, every row, without Hugo."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo"],
+        [sys.executable, "-m", "benchmarks", "--records", "40", "--repeat", "1", "--no-hugo", "--no-wait"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -181,6 +181,13 @@ def test_deleting_the_retired_trees_notes_when_and_how_many_entries(tmp_path: Pa
     assert before <= float(deleted_at) <= time.time()
     assert int(entries) == 7  # the five files, their folder, and the folder of retired trees
     assert work == []
+
+
+def test_settling_without_waiting_deletes_the_retired_trees_only(tmp_path: Path, work: list[float]) -> None:
+    (tmp_path / ".retired-deleted-at").write_text(f"{time.time()} 1000000\n", encoding="utf-8")
+    retired.retire(a_tree(tmp_path, 3))
+    assert retired.settle(announce=False, wait=False) == 0.0
+    assert not (tmp_path / ".retired").exists() and work == []
 
 
 def test_settling_waits_for_nothing_when_the_last_deletion_is_long_past(tmp_path: Path, work: list[float]) -> None:
