@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
         checked_ns, reread = time.time_ns(), list[str]()
         if state is not None and still_current(state, config, today.isoformat() if today else "", manifest, reread):
             if reread:  # record files too recent to trust by identity, read: vouch for them from now on
-                write_state(config, vouched_from(state, checked_ns))
+                with suppress(OSError):  # only a saving for the next no-op: a full or read-only cache is no error
+                    write_state(config, vouched_from(state, checked_ns))
             records, files, size = state.totals
             return BuildReport(records=records, files=files, bytes=size)
         from .engine import Engine

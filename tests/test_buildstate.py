@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from generated_project import config, generated_project, tree
 
-from site_builder import buildstate, engine
+from site_builder import build, buildstate, engine
 from site_builder.build import build_site
 from site_builder.buildstate import (
     BuildState,
@@ -34,6 +35,12 @@ pytestmark = pytest.mark.usefixtures("fixed_build_date")
 def no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files written by the test itself a moment before the build count as settled."""
     monkeypatch.setattr(buildstate, "RACY_NS", 0)
+
+
+@pytest.fixture
+def every_record_too_recent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record file counts as modified too close to a build's scan for its identity to vouch for it."""
+    monkeypatch.setattr(buildstate, "RACY_NS", 10**15)
 
 
 @pytest.fixture
@@ -88,6 +95,7 @@ def test_a_record_modified_just_before_the_scan_is_read_again(project: Path) -> 
     assert trusted_digest(state, name, settled) == digest
 
 
+@pytest.mark.usefixtures("every_record_too_recent")
 def test_a_record_too_recent_to_trust_by_its_identity_is_read_and_a_noop_still_runs_no_build_stage(
     project: Path,
 ) -> None:
@@ -99,16 +107,36 @@ def test_a_record_too_recent_to_trust_by_its_identity_is_read_and_a_noop_still_r
     assert again.stages == [] and again.written_files == 0 and again.files == first.files
 
 
+@pytest.mark.usefixtures("every_record_too_recent")
 def test_a_noop_that_read_records_too_recent_to_trust_saves_the_state_vouching_for_them_from_then_on(
     project: Path,
 ) -> None:
-    build_site(config(project))  # the record files were written a moment before: too recent to trust
-    first = read_state(config(project))
     build_site(config(project))
+    first = read_state(config(project))
+    entered: list[int] = []
+
+    def timed_check(*args: Any, **kwargs: Any) -> bool:
+        entered.append(time.time_ns())
+        return still_current(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(build, "still_current", timed_check)
+        assert build_site(config(project)).stages == []
     second = read_state(config(project))
     assert first is not None and second is not None
-    assert second.scanned_ns > first.scanned_ns
+    assert first.scanned_ns < second.scanned_ns <= entered[0]  # vouched from before the check looked
     assert replace(second, scanned_ns=first.scanned_ns) == first
+
+
+@pytest.mark.usefixtures("every_record_too_recent")
+def test_a_noop_that_cannot_save_the_state_still_succeeds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(config(project))
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "write_state", full_disk)
+    assert build_site(config(project)).stages == []
 
 
 @pytest.mark.usefixtures("no_racy_margin")
@@ -120,10 +148,11 @@ def test_a_noop_that_trusted_every_record_by_its_identity_leaves_the_state_file_
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+@pytest.mark.usefixtures("every_record_too_recent")
 def test_a_record_too_recent_to_trust_whose_content_differs_is_not_a_noop(project: Path) -> None:
     build_site(config(project))
     state = read_state(config(project))
-    assert state is not None
+    assert state is not None and still_current(state, config(project), TODAY, MANIFEST)
     name, stat = _first_source(state)
     state.sources[name] = (stat, bytes(16))  # as if the file changed after the scan, in the same clock tick
     assert not still_current(state, config(project), TODAY, MANIFEST)
