@@ -73,11 +73,12 @@ def build_site(config: RegistryConfig, progress: Progress | None = None) -> Buil
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
     with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
         state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-        checked_ns, reread = time.time_ns(), list[str]()
-        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest, reread):
-            if reread:  # record files too recent to trust by identity, read: vouch for them from now on
+        checked_ns = time.time_ns()
+        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
+            vouched = vouched_from(state, checked_ns)  # record files too recent to trust by identity were read
+            if vouched is not None:
                 with suppress(OSError):  # only a saving for the next no-op: a full or read-only cache is no error
-                    write_state(config, vouched_from(state, checked_ns))
+                    write_state(config, vouched)
             records, files, size = state.totals
             return BuildReport(records=records, files=files, bytes=size)
         from .engine import Engine

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -141,11 +141,15 @@ def trusted_digest(state: BuildState | None, name: str, stat: SourceStat) -> byt
     if state is None:
         return None
     known = state.sources.get(name)
-    if known is None or tuple(known[0]) != stat:
+    if known is None or tuple(known[0]) != stat or too_recent(state, stat):
         return None
-    if max(stat[1], stat[2]) >= state.scanned_ns - RACY_NS:
-        return None  # modified just before that scan: an edit in the same clock tick would look the same
     return known[1]
+
+
+def too_recent(state: BuildState, stat: Sequence[int]) -> bool:
+    """Whether a record file with ``stat`` was modified so close to ``state``'s scan that an edit in the
+    same clock tick would look the same: its identity alone cannot vouch for its content."""
+    return max(stat[1], stat[2]) >= state.scanned_ns - RACY_NS
 
 
 def holds(path: str, digest: bytes) -> bool:
@@ -176,17 +180,11 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
     return state if state is not None and still_current(state, config, build_date, manifest_name) else None
 
 
-def still_current(
-    state: BuildState,
-    config: RegistryConfig,
-    build_date: str,
-    manifest_name: str | None,
-    reread: list[str] | None = None,
-) -> bool:
+def still_current(state: BuildState, config: RegistryConfig, build_date: str, manifest_name: str | None) -> bool:
     """Whether rebuilding ``config.site_dir`` now would change nothing of what ``state`` saw and left.
 
-    A record file modified too close to the last build's scan for its identity to vouch for it is
-    read and its digest compared; its name is added to ``reread`` (see :func:`vouched_from`).
+    A record file modified too close to the last build's scan for its identity to vouch for it
+    (:func:`too_recent`) is read and its digest compared (see :func:`vouched_from`).
 
     Publication dates need no reading of the manifest: the pages' dates came
     from the manifest before the last build, and the manifest that build
@@ -207,25 +205,25 @@ def still_current(
             stat = source_stat(os.stat(path))
         except OSError:
             return False
-        if trusted_digest(state, name, stat) is None:
-            if tuple(known) != stat or not holds(path, digest):
-                return False
-            if reread is not None:
-                reread.append(name)
+        if tuple(known) != stat or (too_recent(state, stat) and not holds(path, digest)):
+            return False
     manifest = os.path.join(site, manifest_name) if manifest_name else None
     if manifest is not None and not still(manifest, state.manifest):
         return False
     return outputs_still(site, zip(unpack_paths(state.output_paths), unpack_stats(state.output_stats), strict=True))
 
 
-def vouched_from(state: BuildState, checked_ns: int) -> BuildState:
-    """``state`` as a no-op check that began at ``checked_ns`` found it, to be saved for the next one.
+def vouched_from(state: BuildState, checked_ns: int) -> BuildState | None:
+    """``state`` as a :func:`still_current` check that began at ``checked_ns`` and passed found it, to be
+    saved for the next one; None when that check read no record file (``state`` vouches for them all).
 
     That check saw every record file with the identity and content ``state`` records, so the
     files are vouched for from then on: those modified before ``checked_ns - RACY_NS`` need not be
     read again, the others will be.  Without it, a no-op after a build that followed a checkout
     would read the files it checked out again on every rebuild.
     """
+    if not any(too_recent(state, known) for known, _ in state.sources.values()):
+        return None
     return replace(state, scanned_ns=checked_ns)
 
 
