@@ -106,17 +106,9 @@ def rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int) -> int:
-    return sum(rss(member) for member in tree(pid))
-
-
 def pss(pid: int) -> int:
     """Bytes of process ``pid``'s proportional set size; 0 when it is gone or the system does not tell."""
     return proc_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
-
-
-def tree_pss(pid: int) -> int:
-    return sum(pss(member) for member in tree(pid))
 
 
 def run(command: list[str], cwd: Path | None = None) -> Run:
@@ -126,9 +118,10 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
     peak = samples = 0
     pss_samples: list[tuple[float, int]] = []
     while child.poll() is None:
-        peak = max(peak, tree_rss(watched))
+        members = tree(watched)  # once a sample: RSS and, every PSS_EVERY samples, PSS of the same processes
+        peak = max(peak, sum(map(rss, members)))
         if samples % PSS_EVERY == 0:
-            pss_samples.append((time.monotonic(), tree_pss(watched)))
+            pss_samples.append((time.monotonic(), sum(map(pss, members))))
         samples += 1
         time.sleep(SAMPLE_SECONDS)
     seconds = time.perf_counter() - start
