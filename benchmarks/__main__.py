@@ -33,6 +33,8 @@ import sys
 from pathlib import Path
 from typing import TypedDict, cast
 
+from site_builder.writer import staged_trees
+
 from . import hugo_site, synthetic
 from .measure import Run, median, run, tree_size
 from .retired import WORK, delete_retired, retire, settle
@@ -67,7 +69,7 @@ def clean(root: Path) -> None:
     """Set aside the built site, the cache and what killed builds left: the next build is cold, after no deletion."""
     for name in ("site", ".cache"):
         retire(root / name)
-    for left in (*root.glob(".site-staging-*"), *root.glob(".site-old-*")):  # a build would delete them (writer)
+    for left in staged_trees(root / "site"):  # the next build would delete them (writer.remove_abandoned)
         retire(left)
 
 

@@ -373,16 +373,20 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_abandoned(site_dir: Path) -> None:
-    """Delete staging and old trees that builds killed part-way left beside ``site_dir``."""
+def staged_trees(site_dir: Path) -> list[Path]:
+    """The staging and old trees beside ``site_dir`` (:func:`staging_dir_for`, :func:`commit_staging`), of any build."""
     site_dir = site_dir.resolve()
     if not site_dir.parent.is_dir():
-        return
-    for kind in ("staging", "old"):
-        for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*"):
-            pid = path.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
+        return []
+    return [path for kind in ("staging", "old") for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*")]
+
+
+def remove_abandoned(site_dir: Path) -> None:
+    """Delete staging and old trees that builds killed part-way left beside ``site_dir``."""
+    for path in staged_trees(site_dir):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def prepare_staging(site_dir: Path, spare: Path | None = None) -> Path:
