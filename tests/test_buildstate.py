@@ -99,7 +99,7 @@ def test_a_record_modified_just_before_the_scan_is_read_again(project: Path) -> 
 def test_a_record_too_recent_to_trust_by_its_identity_is_read_and_a_noop_still_runs_no_build_stage(
     project: Path,
 ) -> None:
-    first = build_site(config(project))  # the record files were written a moment before: too recent to trust
+    first = build_site(config(project))
     state = read_state(config(project))
     assert state is not None and trusted_digest(state, *_first_source(state)) is None
     assert nothing_changed(config(project), TODAY, MANIFEST) is not None  # read, and found as they were
@@ -174,6 +174,7 @@ def test_a_noop_rebuild_that_had_to_read_a_touched_record_saves_the_state_for_th
     second = read_state(config(project))
     assert second is not None and second.scanned_ns > first.scanned_ns
     assert second.sources[record.name] != first.sources[record.name]
+    assert (second.output_paths, second.output_stats) == (first.output_paths, first.output_stats)
     assert nothing_changed(config(project), TODAY, MANIFEST) is not None
 
 
