@@ -80,9 +80,13 @@ def stage_table(title: str, result: Run, report: Report) -> list[str]:
         "| stage | seconds | peak RSS, build process | peak PSS, all processes (sampled every 0.25 s) |",
         "|---|---|---|---|",
     ]
+    ended = 0.0
     for name, seconds, started, resident in report["stages"]:
         tree = result.peak_pss_between(started, started + seconds)
         own = f"{resident / MiB:.0f} MiB" if resident else "–"
+        if started < ended:  # it ran in a thread alongside the stages before it (site_builder.alongside)
+            name, own = f"{name} (alongside)", "in theirs"
+        ended = max(ended, started + seconds)
         lines.append(f"| {name} | {seconds:.2f} | {own} | {f'{tree / MiB:.0f} MiB' if tree else '–'} |")
     lines.append(
         f"\nCreating files, folders and links took {report['creating']:.2f} s, summed over the build's processes."

@@ -3,7 +3,9 @@
 Stages: scan (list record files and their identities, load the cache) ->
 records (read, validate, render and write each record's outputs, in worker
 processes when there are many) -> check (all problems, or go on) -> library
--> listings -> static -> finalizers -> cache.  An output whose inputs have not
+-> listings -> static -> finalizers -> cache; the early finalizers (the search
+index) start after the library and run alongside the listings, static outputs
+and prune, in a thread (:mod:`~.alongside`).  An output whose inputs have not
 changed since the last build is not rendered: its file is hard-linked from the
 previous site (:meth:`SiteWriter.reuse`); a rendered output whose bytes did
 not change is linked as well, so only changed files are written.  A record
@@ -19,9 +21,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+from .alongside import Alongside
 from .buildstate import (
     BuildMemory,
     BuildState,
@@ -49,7 +53,7 @@ from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, field_line, record_file_names, shown_in
 from .model import Record
-from .outputs import FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, finalizer_folders
+from .outputs import EARLY_FINALIZERS, FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, Finalizer, finalizer_folders
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
 from .problems import Problem, ProblemsFound
 from .render import LazyPage, Output, Renderer
@@ -252,6 +256,31 @@ class Engine:
         self.recording = recording_dates(self.dates)
         if self.recording is not None and install_discovery is not None:
             install_discovery(renderer, self.recording)
+        self._share_outputs(renderer, self.new_cache.outputs(), sole)  # the records' outputs: all early ones read
+        early = {f: Alongside(f.__name__, partial(f, renderer, library, out_dir)) for f in _early(FINALIZERS)}
+        try:
+            published = self._library_outputs(renderer, library, writer, sole)
+            for finalize in FINALIZERS:
+                started = early.pop(finalize, None)
+                if started is not None:
+                    self.report.stages.append(started.result())
+                else:
+                    self.stages.run(finalize.__name__, partial(finalize, renderer, library, out_dir))
+        finally:
+            for started in early.values():  # the build gave up before their turn
+                started.abandon()
+        report = self.report
+        report.records = len(library.summaries)
+        report.written_files += writer.files_written
+        report.written_bytes += writer.bytes_written
+        report.creating_seconds += writer.creating_seconds
+        return _published(report, published)
+
+    def _library_outputs(self, renderer: Renderer, library: Library, writer: SiteWriter, sole: bool) -> Published:
+        """The listings and static outputs; then, the tree complete but for the finalizers', its tidying.
+
+        Returns every file the engine published.
+        """
         library_inputs = self._library_inputs(library.summaries)
         self.stages.run(
             "listings",
@@ -269,20 +298,14 @@ class Engine:
             self.stages.run("prune", lambda: writer.prune(published, finalizer_folders()))
         if writer.in_place:
             self._remove_stale(writer, published)  # before the finalizers: they read the finished tree
+        self._share_outputs(renderer, published, sole)
+        return published
+
+    def _share_outputs(self, renderer: Renderer, published: Published, sole: bool) -> None:
+        """Tell the finalizers which files the engine published (their states need no stat, their digests no read)."""
         if discovery_for is not None and self.recording is not None:
             files = discovery_for(renderer).files
             files.published, files.sole, files.memory = published, sole, self.memory
-        for finalize in FINALIZERS:
-            self.stages.run(
-                finalize.__name__,
-                lambda finalize=finalize: finalize(renderer, library, out_dir),  # type: ignore[misc]
-            )
-        report = self.report
-        report.records = len(library.summaries)
-        report.written_files += writer.files_written
-        report.written_bytes += writer.bytes_written
-        report.creating_seconds += writer.creating_seconds
-        return _published(report, published)
 
     def _records(self, writer: SiteWriter, out_dir: Path, previous: Path) -> dict[str, RecordSummary]:
         config = self.config
@@ -437,6 +460,11 @@ class Engine:
         size = sum(identity[0] for identity in unpack_stats(state.output_stats))
         state.totals = (len(records), len(state.output_stats) // STAT_SIZE, size)
         return state
+
+
+def _early(finalizers: list[Finalizer]) -> list[Finalizer]:
+    """The finalizers of this build that start once the records are written (``outputs.EARLY_FINALIZERS``)."""
+    return [finalize for finalize in finalizers if finalize in EARLY_FINALIZERS]
 
 
 def _published(report: BuildReport, published: Mapping[str, FileState]) -> BuildReport:

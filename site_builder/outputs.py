@@ -17,7 +17,11 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
   publication dates discovery was installed with); the site is swapped into
   place only after all of them succeed.  ``FINALIZER_FOLDERS`` names the
   folders a finalizer makes whole itself: a refreshed tree's files there are
-  left for it to check (and reuse) rather than pruned.
+  left for it to check (and reuse) rather than pruned.  A finalizer of
+  ``EARLY_FINALIZERS`` reads only the record outputs and the library, and
+  writes only in its folders: it starts as soon as the records are written and
+  runs alongside the listings, the static outputs and the prune
+  (:mod:`~.alongside`); the engine waits for it at its place in the order.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema, *discovery.STATIC_OUT
 # Permanence check first (refuse before any slow work), then search index, sitemap, and the manifest last.
 FINALIZERS: list[Finalizer] = [*discovery.FINALIZERS]
 FINALIZER_FOLDERS: dict[Finalizer, tuple[str, ...]] = {**discovery.FINALIZER_FOLDERS}
+EARLY_FINALIZERS: tuple[Finalizer, ...] = discovery.EARLY_FINALIZERS  # the search index: Pagefind's processes
 
 
 def finalizer_folders() -> tuple[str, ...]:

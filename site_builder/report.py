@@ -37,7 +37,10 @@ class BuildReport:
 
     @property
     def seconds(self) -> float:
-        return sum(stage.seconds for stage in self.stages)
+        """From the first stage's start to the last one's end (a stage may run alongside others)."""
+        if not self.stages:
+            return 0.0
+        return max(s.started + s.seconds for s in self.stages) - min(s.started for s in self.stages)
 
     def summary(self) -> str:
         return (

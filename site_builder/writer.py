@@ -283,12 +283,13 @@ class SiteWriter:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.
 
         Used on a refreshed tree, after the build's outputs are in place: what
-        the older tree held and this build does not publish goes.  The files
-        below a folder of ``owned`` (site-relative, ending in ``/``) are left
-        to the finalizer that makes that folder, which checks them itself (the
-        search index reuses an unchanged shard's files where they are).
-        Symbolic links are removed everywhere, never followed.  Returns the
-        number of files deleted.
+        the older tree held and this build does not publish goes.  Whatever is
+        at or below a folder of ``owned`` (site-relative, ending in ``/``) is
+        left to the finalizer that makes that folder, which checks it itself
+        (the search index reuses an unchanged shard's files where they are, and
+        may be making them while this runs: see :mod:`~.alongside`).  Symbolic
+        links are removed everywhere else, never followed.  Returns the number
+        of files deleted.
         """
         return _prune(self._root, "", keep, owned)[0]
 
@@ -300,12 +301,11 @@ def _prune(folder: str, prefix: str, keep: Container[str], owned: tuple[str, ...
         found = list(entries)
     for entry in found:
         relative = prefix + entry.name
-        if entry.is_dir(follow_symlinks=False):
+        # Published: the engine wrote or linked it (a regular file); or a finalizer's folder (or what is in its place).
+        if relative in keep or (relative + "/").startswith(owned):
+            left = True
+        elif entry.is_dir(follow_symlinks=False):
             inner = relative + "/"
-            if inner.startswith(owned):
-                _remove_links(entry.path)
-                left = True
-                continue
             count, empty = _prune(entry.path, inner, keep, owned)
             removed += count
             if empty:
@@ -313,22 +313,23 @@ def _prune(folder: str, prefix: str, keep: Container[str], owned: tuple[str, ...
                     os.rmdir(entry.path)
                     continue
             left = True
-        elif relative in keep:  # the engine wrote or linked it: a regular file
-            left = True
         else:
-            os.unlink(entry.path)
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:  # gone already: a finalizer's probe file, taken away by the finalizer
+                continue
             removed += 1
     return removed, not left
 
 
-def _remove_links(folder: str) -> None:
+def remove_links(folder: str) -> None:
     """Delete the symbolic links below ``folder`` (a finalizer's folder in a refreshed tree), following none."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_symlink():
                 os.unlink(entry.path)
-            elif entry.is_dir():
-                _remove_links(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                remove_links(entry.path)
 
 
 def _identity(path: str) -> tuple[int, int, int] | None:

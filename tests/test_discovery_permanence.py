@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from discovery_fixtures import build_site_for, html, load_json, module_site, records
 from site_fixtures import make_record
 
+from site_builder.discovery import search
 from site_builder.problems import ProblemsFound
 
 
@@ -147,3 +153,25 @@ def test_the_build_command_exits_1_and_names_the_vanished_url(
     assert code == 1
     assert "/records/deleted-long-ago/" in capsys.readouterr().err
     assert not site_dir.exists()
+
+
+def test_a_refused_build_stops_the_search_index_it_started_alongside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = _first_build(tmp_path, monkeypatch)
+    (tmp_path / "records" / "plain.md").unlink()
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
+        if "--site" in command:  # Pagefind: one that would still be running long after the refusal
+            command = [sys.executable, "-c", "import time; time.sleep(600)"]
+        process = real(command, **options)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(search.subprocess, "Popen", never_done)
+    with pytest.raises(ProblemsFound, match="/records/plain/"):
+        build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
+    assert started and all(process.returncode == -signal.SIGTERM for process in started)  # stopped, not waited for
+    assert [thread for thread in threading.enumerate() if thread.name == "index_site"] == []

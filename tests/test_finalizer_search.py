@@ -43,13 +43,13 @@ def project(tmp_path: Path) -> Path:
 def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The Pagefind command lines run (they still run)."""
     runs: list[list[str]] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def recording(command: list[str], **options: Any) -> Any:
         runs.append(command)
         return real(command, **options)
 
-    monkeypatch.setattr(search.subprocess, "run", recording)
+    monkeypatch.setattr(search.subprocess, "Popen", recording)
     return runs
 
 

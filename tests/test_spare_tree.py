@@ -133,3 +133,21 @@ def test_a_link_in_a_spare_trees_search_folders_is_never_written_through(project
     assert [list(folder.iterdir()) for folder in outside.iterdir() if folder.is_dir()] == [
         [] for folder in outside.iterdir() if folder.is_dir()
     ]
+
+
+def test_a_link_or_file_where_a_spare_tree_has_its_search_folders_is_removed_not_followed(
+    project: Path, tmp_path: Path
+) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project, search_shard_records=4))
+    spare = spare_tree(config(project))
+    outside = tmp_path / "outside"
+    (spare / "pagefind").rename(outside)  # a whole index, where a link would lead the search index's writes
+    (spare / "pagefind").symlink_to(outside, target_is_directory=True)
+    (spare / ".pagefind-next").write_text("not a folder", encoding="utf-8")
+    before = tree(outside)
+    edit_title(records(project)[3], "Third")
+    build_site(config(project, search_shard_records=4))
+    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert tree(outside) == before

@@ -19,11 +19,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .dates import PublicationDates, publication_dates
     from .helpers import install
-    from .outputs import FINALIZER_FOLDERS, FINALIZERS, LIBRARY_OUTPUTS, RECORD_OUTPUTS, STATIC_OUTPUTS
+    from .outputs import (
+        EARLY_FINALIZERS,
+        FINALIZER_FOLDERS,
+        FINALIZERS,
+        LIBRARY_OUTPUTS,
+        RECORD_OUTPUTS,
+        STATIC_OUTPUTS,
+    )
 
 _MODULES = {
     "FINALIZERS": ".outputs",
     "FINALIZER_FOLDERS": ".outputs",
+    "EARLY_FINALIZERS": ".outputs",
     "LIBRARY_OUTPUTS": ".outputs",
     "RECORD_OUTPUTS": ".outputs",
     "STATIC_OUTPUTS": ".outputs",
@@ -40,6 +48,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "EARLY_FINALIZERS",
     "FINALIZERS",
     "FINALIZER_FOLDERS",
     "LIBRARY_OUTPUTS",

@@ -63,6 +63,12 @@ class ShardRun:
         shutil.rmtree(self.output, ignore_errors=True)  # never write into files a previous site may share
 
 
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Terminate ``process`` if it is still running."""
+    if process.poll() is None:
+        process.terminate()
+
+
 def last_line(output: str) -> str:
     return (output.strip().splitlines()[-1:] or ["no output"])[0]
 
@@ -86,8 +92,7 @@ class IndexJob:
     def stop(self) -> None:
         """Terminate the job's Pagefind processes that are still running."""
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
+            stop_process(process)
 
 
 class BackgroundIndex:

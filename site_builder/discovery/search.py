@@ -46,13 +46,16 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from pathlib import Path
 
+from ..alongside import abandoned, detach, on_abandon, within
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
+from ..writer import remove_links
 from . import pagefind_order
-from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, workers
+from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, stop_process, workers
 from .filedigests import DigestMemo, Found, found
 from .helpers import discovery_for
 from .pagefind_order import normalize_bundle
@@ -134,15 +137,21 @@ def pagefind_failure(out_dir: Path, message: str) -> Problem:
 
 def run_pagefind(run: ShardRun) -> str | None:
     """Index one shard into its bundle folder; None, or Pagefind's last line of output when it failed."""
+    if abandoned():
+        return "not run: the build gave up"
     run.prepare()
     try:
-        result = subprocess.run(run.command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(run.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if not on_abandon(lambda: stop_process(process)):  # started alongside, by a build that gave up since
+            stop_process(process)
+        detach()  # the build may go on meanwhile, when it started this alongside
+        out, err = process.communicate()
     finally:
         shutil.rmtree(run.source, ignore_errors=True)
     elsewhere = run.output != run.bundle  # made in memory: the shard's folder is updated from it
     try:
-        if result.returncode != 0:
-            return last_line(result.stderr or result.stdout)
+        if process.returncode != 0:
+            return last_line(err or out)
         normalize_bundle(run.output)  # Pagefind's filter order follows hash maps: sort it, for reproducible builds
         if elsewhere:
             update_bundle(run.output, run.bundle)
@@ -154,8 +163,9 @@ def run_pagefind(run: ShardRun) -> str | None:
 
 def run_shards(runs: list[ShardRun], out_dir: Path) -> None:
     """Run Pagefind for ``runs``, one process per core at a time; raise ProblemsFound if any failed."""
+    run = within(copy_context(), run_pagefind)  # the pool's threads see whose work it is (on_abandon)
     with ThreadPoolExecutor(workers(len(runs)), thread_name_prefix="pagefind") as pool:
-        failures = [message for message in pool.map(run_pagefind, runs) if message is not None]
+        failures = [message for message in pool.map(run, runs) if message is not None]
     if failures:
         raise ProblemsFound([pagefind_failure(out_dir, failures[0])])
 
@@ -165,11 +175,14 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
 
     Within :func:`~.background.indexing_in_background` (``mkdocs serve``) the
     shards that changed are made in the background and swapped in when all are complete.
+    It may run alongside the engine's later stages (``outputs.EARLY_FINALIZERS``): it reads
+    only the record pages, and writes only in its own folders (``FINALIZER_FOLDERS``).
     """
     config = renderer.config
     current = [s.id for s in library.current]
     shards = assign(current, config.search_shard_records)
     root, state = out_dir / BUNDLE, state_path(config)
+    clear_way(out_dir)
     deferred = background_index()
     if deferred is not None:  # an older job must not swap its bundles in after this build's
         deferred.cancel()
@@ -202,6 +215,19 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     finish(root, list(shards), state, keys, kept)
+
+
+def clear_way(out_dir: Path) -> None:
+    """Where the index is made, what a refreshed tree may hold in the way, removed and never followed.
+
+    That is a file or link at ``pagefind/`` or at the work folder, and any link
+    below ``pagefind/`` (the engine's prune leaves both folders to this finalizer).
+    """
+    for path in (out_dir / BUNDLE, out_dir / NEXT_BUNDLE):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+    if (out_dir / BUNDLE).is_dir():
+        remove_links(str(out_dir / BUNDLE))
 
 
 def shard_runs(
