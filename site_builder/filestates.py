@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import Collection, ItemsView, Iterable, Iterator, Mapping, ValuesView
 from itertools import islice
 from typing import Any, cast
 
@@ -250,10 +250,31 @@ class Published(States):
             else:
                 yield from ((path, state) for path, state in states.items() if self._counts(states, path))
 
+    def folder_names(self) -> dict[str, Collection[str]]:
+        """Folder -> the names of the files published in it (a record's own table of names: nothing copied)."""
+        found: dict[str, Collection[str]] = {}
+        for states in self._owners:
+            pairs = states.folders if type(states) is PackedStates else folder_names(states).items()
+            for folder, names in pairs:
+                held = found.get(folder)
+                found[folder] = names if held is None else {*held, *names}
+        return found
+
     def _counts(self, states: Owner, path: str) -> bool:
         """Whether the state of ``path`` that ``states`` holds is the one that counts (no later owner names it)."""
         held = self._owner[split_path(path)[0]]
         return held is states or (isinstance(held, tuple) and self._state(path)[0] is states)
+
+
+def folder_names(paths: Iterable[str]) -> dict[str, Collection[str]]:
+    """Folder (site-relative, ending in ``/``; ``""`` at the top) -> the names of ``paths`` in it."""
+    if isinstance(paths, Published):
+        return paths.folder_names()
+    found: dict[str, set[str]] = {}
+    for path in paths:
+        folder, name = split_path(path)
+        found.setdefault(folder, set()).add(name)
+    return dict(found)
 
 
 def _folders_of(states: Mapping[str, FileState]) -> Iterator[str]:

@@ -29,12 +29,12 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from time import perf_counter
 
-from .filestates import FileState
+from .filestates import FileState, folder_names
 
 TWINS = 256  # contents remembered to link rather than write again: every badge of a registry, and more
 
@@ -279,7 +279,7 @@ class SiteWriter:
             self._made.discard(folder)
             folder = os.path.dirname(folder)
 
-    def prune(self, keep: Container[str], owned: tuple[str, ...] = ()) -> int:
+    def prune(self, keep: Iterable[str], owned: tuple[str, ...] = ()) -> int:
         """Delete every file below ``root`` whose site-relative path is not in ``keep``, and emptied folders.
 
         Used on a refreshed tree, after the build's outputs are in place: what
@@ -291,18 +291,25 @@ class SiteWriter:
         links are removed everywhere else, never followed.  Returns the number
         of files deleted.
         """
-        return _prune(self._root, "", keep, owned)[0]
+        return _prune(self._root, "", folder_names(keep), owned)[0]
 
 
-def _prune(folder: str, prefix: str, keep: Container[str], owned: tuple[str, ...]) -> tuple[int, bool]:
-    """Files removed below ``folder`` (site-relative ``prefix``), and whether nothing is left in it."""
+def _prune(folder: str, prefix: str, keep: Mapping[str, Collection[str]], owned: tuple[str, ...]) -> tuple[int, bool]:
+    """Files removed below ``folder`` (site-relative ``prefix``), and whether nothing is left in it.
+
+    ``keep``: the names of the files published in each folder (looked up by name, not by path:
+    this runs for every file of a refreshed tree).
+    """
     removed, left = 0, False
+    published = keep.get(prefix, ())
     with os.scandir(folder) as entries:
         found = list(entries)
     for entry in found:
+        if entry.name in published:  # the engine wrote or linked it: a regular file
+            left = True
+            continue
         relative = prefix + entry.name
-        # Published: the engine wrote or linked it (a regular file); or a finalizer's folder (or what is in its place).
-        if relative in keep or (relative + "/").startswith(owned):
+        if (relative + "/").startswith(owned):  # a finalizer's folder (or what is in its place): its own
             left = True
         elif entry.is_dir(follow_symlinks=False):
             inner = relative + "/"

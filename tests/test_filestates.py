@@ -6,7 +6,15 @@ import pickle
 
 import pytest
 
-from site_builder.filestates import FileState, PackedStates, Published, pack_identities, unpack_paths, unpack_stats
+from site_builder.filestates import (
+    FileState,
+    PackedStates,
+    Published,
+    folder_names,
+    pack_identities,
+    unpack_paths,
+    unpack_stats,
+)
 
 PAGE: FileState = (b"\x01" * 32, 13_800, 1_764_000_000_123_456_789, 2**63 + 5)
 DATA: FileState = (b"\x02" * 32, 2_100, 1_764_000_000_000_000_001, 42)
@@ -122,3 +130,22 @@ def test_a_key_that_is_not_a_path_is_not_found() -> None:
         assert 3 not in mapping and mapping.get(3) is None  # type: ignore[operator, call-overload]
         with pytest.raises(KeyError):
             mapping[3]  # type: ignore[index]
+
+
+def test_published_names_by_folder_are_each_records_own_table() -> None:
+    record = PackedStates.of(STATES)
+    groups = {"index.html": PAGE, "tiers/doi/index.html": DATA}
+    layout = folder_names(Published([record, groups]))
+    assert set(layout) == {"records/a/", "", "tiers/doi/"}
+    assert layout["records/a/"] is record.folders[0][1]  # not copied: a prune runs this for every record
+    assert set(layout[""]) == {"index.html"} and set(layout["tiers/doi/"]) == {"index.html"}
+
+
+def test_owners_sharing_a_folder_have_their_names_together() -> None:
+    first = PackedStates.of({"records/a/index.html": PAGE})
+    second = {"records/a/extra.txt": DATA}
+    assert set(folder_names(Published([first, second]))["records/a/"]) == {"index.html", "extra.txt"}
+
+
+def test_any_paths_can_be_told_by_folder() -> None:
+    assert folder_names(["a/b/c.txt", "a/b/d.txt", "top.txt"]) == {"a/b/": {"c.txt", "d.txt"}, "": {"top.txt"}}
