@@ -218,18 +218,23 @@ def write_sealed(path: Path, magic: bytes, dump: Callable[[IO[bytes]], object]) 
     """
 
     def seal(handle: IO[bytes]) -> None:
-        header = len(magic) + 16
         handle.write(magic + bytes(16))
         dump(handle)
-        size = handle.tell() - header
-        handle.seek(header)
-        h = hashlib.blake2b(size.to_bytes(8, "little"), digest_size=16)  # as digest_bytes(payload)
-        while chunk := handle.read(1 << 20):
-            h.update(chunk)
-        handle.seek(len(magic))
-        handle.write(h.digest())
+        seal_in_place(handle, magic)
 
     write_atomically_by(path, seal)
+
+
+def seal_in_place(handle: IO[bytes], magic: bytes) -> None:
+    """Write the digest of the payload that follows ``magic`` and its place in ``handle`` (open to read it back)."""
+    header = len(magic) + 16
+    size = handle.seek(0, os.SEEK_END) - header
+    handle.seek(header)
+    h = hashlib.blake2b(size.to_bytes(8, "little"), digest_size=16)  # as digest_bytes(payload)
+    while chunk := handle.read(1 << 20):
+        h.update(chunk)
+    handle.seek(len(magic))
+    handle.write(h.digest())
 
 
 def sealed(magic: bytes, payload: bytes) -> bytes:

@@ -26,6 +26,21 @@ def edit_title(record: Path, word: str) -> None:
     record.write_text(text.replace("\ntitle: ", f"\ntitle: {word} ", 1), encoding="utf-8")
 
 
+def spare_after_two_sharded_builds(project: Path) -> Path:
+    """The spare tree after a build and an edit's rebuild, the search index in shards of four records."""
+    build_site(config(project, search_shard_records=4))
+    edit_title(records(project)[2], "Edited")
+    build_site(config(project, search_shard_records=4))
+    return spare_tree(config(project))
+
+
+def rebuilt_after_an_edit(project: Path) -> dict[str, bytes]:
+    """The site after another edit's rebuild (staged in the spare tree), every file's bytes."""
+    edit_title(records(project)[3], "Third")
+    build_site(config(project, search_shard_records=4))
+    return tree(project / "site")
+
+
 def test_the_replaced_site_is_kept_as_the_spare_tree(project: Path) -> None:
     build_site(config(project))
     before = tree(project / "site")
@@ -81,10 +96,7 @@ def test_a_build_without_the_cache_keeps_no_spare_tree(project: Path) -> None:
 def test_a_spare_trees_search_index_is_published_only_where_it_is_the_very_bundle(
     project: Path, tmp_path: Path
 ) -> None:
-    build_site(config(project, search_shard_records=4))
-    edit_title(records(project)[2], "Edited")
-    build_site(config(project, search_shard_records=4))
-    spare = spare_tree(config(project))
+    spare = spare_after_two_sharded_builds(project)
     outside = tmp_path / "outside"
     outside.mkdir()
     first, second, *_ = sorted((spare / "pagefind" / "shards").iterdir())
@@ -95,9 +107,7 @@ def test_a_spare_trees_search_index_is_published_only_where_it_is_the_very_bundl
     replaced.write_bytes(content)  # the same bytes, another file: not the one the build remembers
     (spare / "pagefind" / "stray.js").write_text("never published")
     (spare / "pagefind" / "linked").symlink_to(outside, target_is_directory=True)
-    edit_title(records(project)[3], "Third")
-    build_site(config(project, search_shard_records=4))
-    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert rebuilt_after_an_edit(project) == cold_tree(project, tmp_path, search_shard_records=4)
     assert list(outside.iterdir()) == []
 
 
@@ -117,19 +127,14 @@ def test_an_unchanged_search_shard_in_a_spare_tree_is_left_as_it_is(project: Pat
 
 
 def test_a_link_in_a_spare_trees_search_folders_is_never_written_through(project: Path, tmp_path: Path) -> None:
-    build_site(config(project, search_shard_records=4))
-    edit_title(records(project)[2], "Edited")
-    build_site(config(project, search_shard_records=4))
-    spare = spare_tree(config(project))
+    spare = spare_after_two_sharded_builds(project)
     outside = tmp_path / "outside"
     for shard in sorted((spare / "pagefind" / "shards").iterdir()):
         shard.rename(tmp_path / f"moved-{shard.name}")
         (outside / shard.name).mkdir(parents=True)
         shard.symlink_to(outside / shard.name, target_is_directory=True)  # where the early search runs write
     (spare / ".pagefind-next").symlink_to(outside, target_is_directory=True)
-    edit_title(records(project)[3], "Third")
-    build_site(config(project, search_shard_records=4))
-    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert rebuilt_after_an_edit(project) == cold_tree(project, tmp_path, search_shard_records=4)
     assert [list(folder.iterdir()) for folder in outside.iterdir() if folder.is_dir()] == [
         [] for folder in outside.iterdir() if folder.is_dir()
     ]
@@ -138,16 +143,11 @@ def test_a_link_in_a_spare_trees_search_folders_is_never_written_through(project
 def test_a_link_or_file_where_a_spare_tree_has_its_search_folders_is_removed_not_followed(
     project: Path, tmp_path: Path
 ) -> None:
-    build_site(config(project, search_shard_records=4))
-    edit_title(records(project)[2], "Edited")
-    build_site(config(project, search_shard_records=4))
-    spare = spare_tree(config(project))
+    spare = spare_after_two_sharded_builds(project)
     outside = tmp_path / "outside"
     (spare / "pagefind").rename(outside)  # a whole index, where a link would lead the search index's writes
     (spare / "pagefind").symlink_to(outside, target_is_directory=True)
     (spare / ".pagefind-next").write_text("not a folder", encoding="utf-8")
     before = tree(outside)
-    edit_title(records(project)[3], "Third")
-    build_site(config(project, search_shard_records=4))
-    assert tree(project / "site") == cold_tree(project, tmp_path, search_shard_records=4)
+    assert rebuilt_after_an_edit(project) == cold_tree(project, tmp_path, search_shard_records=4)
     assert tree(outside) == before

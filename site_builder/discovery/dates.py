@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import RegistryConfig
 from ..problems import Problem, ProblemsFound
+from .keptmanifest import kept_manifest_path, read_kept_manifest
 from .manifest import MANIFEST_FILE, Entry, ManifestError, read_manifest
 
 
@@ -83,14 +84,23 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
+def kept_manifest(config: RegistryConfig) -> WrittenManifest | None:
+    """The manifest whose entries the last build of ``config.site_dir`` kept beside its cache, if any."""
+    kept = read_kept_manifest(kept_manifest_path(config))
+    return WrittenManifest(*kept) if kept is not None else None
+
+
 def publication_dates(
     config: RegistryConfig, environ: Mapping[str, str] | None = None, written: WrittenManifest | None = None
 ) -> PublicationDates:
     """Read the previous manifest once; a missing one is a first build unless it was asked for by name.
 
-    When it is the manifest ``written`` remembers, still as written, its entries are taken from there.
+    When it is the manifest ``written`` remembers (a serve session's), or else the one the last build
+    kept the entries of (:mod:`.keptmanifest`), still as written, its entries are taken from there.
     """
     path = previous_manifest_path(config)
+    if written is None and config.use_cache:
+        written = kept_manifest(config)
     if config.previous_manifest is not None and not path.is_file():
         raise ProblemsFound(
             [Problem(str(path), 1, "previous_manifest", "the previous manifest does not exist", "a manifest.json file")]

@@ -13,6 +13,7 @@ from ..render import Renderer
 from ..writer import replace_file, replace_file_from
 from .dates import WrittenManifest
 from .helpers import discovery_for
+from .keptmanifest import KeptManifestWriter, kept_manifest_path
 from .manifest import MANIFEST_FILE, Entry, ListedFiles, entries_of, manifest_parts, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
@@ -42,7 +43,8 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     build did not change are not read again: their digests come from the memo
     of :mod:`.filedigests`, saved here for the next build.  In a serve session
     the entries written are also kept in its memory (:class:`~.dates.WrittenManifest`),
-    where the next rebuild finds its publication dates.
+    where the next rebuild finds its publication dates; in other builds with a cache, in a
+    file beside the cache (:mod:`.keptmanifest`), where the next build does.
     """
     config = renderer.config
     found = discovery_for(renderer)
@@ -61,8 +63,18 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     if memory is not None:  # a serve session: the next rebuild's dates come from these entries, not the file
         memory.manifest = None
         entries = kept_in(entries, kept)
-    parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
-    written = replace_file_from(out_dir / MANIFEST_FILE, parts)
+    keeping = KeptManifestWriter(kept_manifest_path(config)) if memory is None and config.use_cache else None
+    try:
+        if keeping is not None:  # the next build's dates come from its copy of the entries, while the file is this
+            entries = keeping.passing(entries)
+        parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+        written = replace_file_from(out_dir / MANIFEST_FILE, parts)
+        if keeping is not None:
+            keeping.commit(written)
+    except BaseException:
+        if keeping is not None:
+            keeping.discard()
+        raise
     if memory is not None:
         memory.manifest = WrittenManifest.of(written, kept)
     memo.save()

@@ -1,0 +1,102 @@
+"""The manifest a build wrote is kept beside its cache: the next build reads its entries there, not the JSON."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from discovery_fixtures import SITE_URL, build_site_for, load_json, records
+from site_fixtures import REPO, make_record
+
+from site_builder.config import RegistryConfig
+from site_builder.discovery import dates
+from site_builder.discovery.keptmanifest import KeptEntries, KeptManifestWriter, read_kept_manifest
+from site_builder.discovery.manifest import Entry, parse_manifest
+
+DAY = date(2026, 3, 1)
+ENTRIES = [
+    ("/", Entry("a" * 64, DAY, DAY)),
+    ("/records/x/", Entry("b" * 64, date(2025, 1, 7), DAY)),
+    ("/records/é/", Entry("c" * 64, DAY, date(2026, 4, 1))),
+]
+
+
+def config(tmp_path: Path) -> RegistryConfig:
+    """The configuration ``build_site_for(tmp_path, ...)`` builds with."""
+    settings = {"project_dir": REPO, "records_dir": tmp_path / "records", "site_dir": tmp_path / "site"}
+    return RegistryConfig.from_settings({**settings, "cache_dir": tmp_path / "cache", "site_url": SITE_URL})
+
+
+def kept(tmp_path: Path, entries: list[tuple[str, Entry]]) -> tuple[Path, os.stat_result]:
+    """``entries`` written through a kept-manifest writer, as if a manifest file were written from them."""
+    manifest = tmp_path / "manifest.json"
+    writer = KeptManifestWriter(tmp_path / "cache" / "kept.bin")
+    assert list(writer.passing(entries)) == entries  # what passes is untouched
+    manifest.write_text("{}", encoding="utf-8")
+    writer.commit(os.stat(manifest))
+    return writer.path, os.stat(manifest)
+
+
+def test_kept_entries_read_back_as_they_were_written_with_the_manifests_identity(tmp_path: Path) -> None:
+    path, manifest = kept(tmp_path, ENTRIES)
+    found = read_kept_manifest(path)
+    assert found is not None
+    identity, entries = found
+    assert identity == (manifest.st_dev, manifest.st_ino, manifest.st_size, manifest.st_mtime_ns)
+    assert list(entries) == [url for url, _ in ENTRIES] and dict(entries) == dict(ENTRIES)
+    assert entries.get("/missing/") is None and len(entries) == 3
+
+
+def test_a_url_kept_twice_counts_once_with_its_later_entry_as_in_json() -> None:
+    fields = ["/a", "1" * 64, "2026-03-01", "2026-03-01", "/a", "2" * 64, "2025-01-01", "2026-03-01"]
+    assert dict(KeptEntries(fields)) == {"/a": Entry("2" * 64, date(2025, 1, 1), DAY)}
+
+
+def test_a_damaged_or_missing_kept_file_is_not_read(tmp_path: Path) -> None:
+    path, _ = kept(tmp_path, ENTRIES)
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 1
+    path.write_bytes(bytes(data))
+    assert read_kept_manifest(path) is None
+    assert read_kept_manifest(tmp_path / "none.bin") is None
+
+
+def test_a_writer_discarded_leaves_no_file(tmp_path: Path) -> None:
+    writer = KeptManifestWriter(tmp_path / "kept.bin")
+    list(writer.passing(ENTRIES))
+    writer.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_kept_entries_of_a_built_site_are_its_manifests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    path = site / "manifest.json"
+    found = dates.kept_manifest(config(tmp_path))
+    assert found is not None and found.holds(path) == parse_manifest(path.read_text(encoding="utf-8"))
+
+
+def test_a_rebuild_takes_its_dates_from_the_kept_entries_without_parsing_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site_for(tmp_path, monkeypatch, records())
+
+    def never(path: Path) -> None:
+        raise AssertionError(f"{path} parsed")
+
+    monkeypatch.setattr(dates, "read_manifest", never)
+    changed = [make_record("plain", title="Plain record, retitled", published="2026-01-10"), *records()[1:]]
+    site = build_site_for(tmp_path, monkeypatch, changed)
+    assert load_json(site, "manifest.json")["urls"]["/records/plain/"]["first_published"] == "2026-03-01"
+
+
+def test_a_manifest_rewritten_since_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    manifest = site / "manifest.json"
+    text = manifest.read_bytes().replace(b'"2026-03-01"', b'"2025-06-30"')
+    manifest.unlink()
+    manifest.write_bytes(text)  # another file: its entries are not the kept ones
+    changed = [make_record("plain", title="Plain record, retitled", published="2026-01-10"), *records()[1:]]
+    site = build_site_for(tmp_path, monkeypatch, changed)
+    assert load_json(site, "manifest.json")["urls"]["/records/plain/"]["first_published"] == "2025-06-30"
