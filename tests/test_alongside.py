@@ -8,7 +8,7 @@ from contextvars import copy_context
 
 import pytest
 
-from site_builder.alongside import Alongside, abandoned, detach, on_abandon, within
+from site_builder.alongside import Alongside, abandoned, detach, on_abandon, wait_for_turn, within
 
 
 def test_the_build_thread_goes_on_only_once_the_work_detaches() -> None:
@@ -104,3 +104,28 @@ def test_outside_such_work_nothing_is_registered_and_nothing_is_abandoned() -> N
     assert on_abandon(lambda: None) is True
     assert abandoned() is False
     detach()  # nothing to let go on: no error
+
+
+def test_work_that_waits_for_its_turn_goes_on_only_once_the_build_waits_for_it() -> None:
+    steps: list[str] = []
+
+    def work() -> None:
+        steps.append("prepared")
+        wait_for_turn()
+        steps.append("indexed")
+
+    started = Alongside("work", work)
+    steps.append("listings")
+    started.result()
+    assert steps == ["prepared", "listings", "indexed"]
+
+
+def test_work_waiting_for_its_turn_is_let_go_when_the_build_gives_up() -> None:
+    seen: list[bool] = []
+
+    def work() -> None:
+        wait_for_turn()
+        seen.append(abandoned())
+
+    Alongside("work", work).abandon()
+    assert seen == [True]

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -523,3 +524,41 @@ def test_a_bundle_update_removes_symlinks_without_following_them(tmp_path: Path)
     assert not (folder / "fragment").is_symlink() and (folder / "fragment" / "a").read_bytes() == b"a"
     assert not (folder / "entry").is_symlink() and (folder / "entry").read_bytes() == b"e"
     assert (outside / "a").read_bytes() == b"kept"
+
+
+def _started_at(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """When each Pagefind process is started (on the monotonic clock, as the build's stages are)."""
+    times: list[float] = []
+    real = subprocess.Popen
+
+    def timed(command: list[str], **options: Any) -> Any:
+        if "--site" in command:
+            times.append(time.monotonic())
+        return real(command, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", timed)
+    return times
+
+
+def _ended(report: Any, name: str) -> float:
+    (stage,) = [stage for stage in report.stages if stage.name == name]
+    return float(stage.started + stage.seconds)
+
+
+def test_an_edits_search_shard_is_indexed_alongside_the_listings(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config(project, search_shard_records=4))
+    edit_title(project)
+    started = _started_at(monkeypatch)
+    report = build_site(config(project, search_shard_records=4))
+    assert len(started) == 1 and started[0] < _ended(report, "listings")
+
+
+def test_a_whole_index_waits_for_the_listings_not_to_hold_its_memory_beside_theirs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "workers", lambda runs: min(runs, 2))  # two Pagefind processes at a time
+    started = _started_at(monkeypatch)
+    report = build_site(config(project, search_shard_records=4))
+    assert len(started) > 2 and min(started) >= _ended(report, "static")

@@ -49,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from pathlib import Path
 
-from ..alongside import abandoned, detach, on_abandon, within
+from ..alongside import abandoned, detach, on_abandon, wait_for_turn, within
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
@@ -176,7 +176,9 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     Within :func:`~.background.indexing_in_background` (``mkdocs serve``) the
     shards that changed are made in the background and swapped in when all are complete.
     It may run alongside the engine's later stages (``outputs.EARLY_FINALIZERS``): it reads
-    only the record pages, and writes only in its own folders (``FINALIZER_FOLDERS``).
+    only the record pages, and writes only in its own folders (``FINALIZER_FOLDERS``).  More
+    runs than one round of Pagefind processes (a whole index, not an edit's) wait for the
+    engine to reach this finalizer (:func:`~site_builder.alongside.wait_for_turn`).
     """
     config = renderer.config
     current = [s.id for s in library.current]
@@ -210,6 +212,8 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     if deferred is not None and runs:
         deferred.submit(IndexJob(runs, work, lambda: finish(root, list(shards), state, keys, kept)))
         return
+    if len(runs) > workers(len(runs)):  # a whole index: not next to the listings' memory (at 100k, ~60 MiB a run)
+        wait_for_turn()
     try:
         run_shards(runs, out_dir)
     finally:
