@@ -1,6 +1,7 @@
 """One core registry build of a generated project, in its own process: ``python -m benchmarks.build_once ROOT``.
 
-Prints the build report as one JSON line (files and bytes published and written, stages).
+Prints the build report as one JSON line (files and bytes published and written, stages), then
+exits as the ``site-builder`` command does (:func:`site_builder.exiting.exit_now`: no interpreter teardown).
 With ``--pages-only`` the build publishes the registry pages alone (record
 pages, listings, home, 404, CSS) — the subset the issue's first speed target
 names — by trimming the output lists of :mod:`site_builder.outputs` in this
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from site_builder.build import build_site
 from site_builder.config import read_config
+from site_builder.exiting import exit_now
 
 
 def registry_pages_only() -> None:
@@ -55,3 +57,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    exit_now(0)

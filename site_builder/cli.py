@@ -6,6 +6,11 @@ in :mod:`site_builder.buildcmd`).  Exit codes: 0
 done, 1 bad input (every problem is printed to stderr, one a line, as
 ``path:line: field: message (expected)``), 2 bad usage.  A short summary goes
 to stdout; ``--quiet`` silences it.
+
+The installed command (:func:`console`) exits as soon as :func:`main` returns,
+its output flushed, without tearing the interpreter down
+(:func:`~site_builder.exiting.exit_now`): every subcommand has finished its work
+when it returns.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any, NamedTuple
 
 from . import buildcmd
 from .config import RegistryConfig, read_config
+from .exiting import exit_now
 from .importer import import_page
 from .load import display_path, field_line, load_records, read_record, record_files
 from .model import Record
@@ -323,5 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def console() -> None:
+    """The ``site-builder`` command: :func:`main`, then exit at once with its code (see the module docstring)."""
+    code = main()
+    exit_now(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -348,3 +348,16 @@ def test_schema_writes_the_generated_schema(project: Path, config: RegistryConfi
     written = (project / "out" / "record.schema.json").read_text(encoding="utf-8")
     assert written == schema_text(config)
     assert json.loads(written)["title"] == "Research Registry record"
+
+
+def test_exiting_at_once_still_delivers_all_output_and_the_exit_code() -> None:
+    lines = ["import sys", "from site_builder.exiting import exit_now", "print('built', end='')"]
+    program = "\n".join([*lines, "sys.stderr.write('x' * 70000)", "exit_now(3)"])
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout, len(result.stderr)) == (3, "built", 70000)
+
+
+def test_the_console_script_prints_a_subcommands_help_and_exits_0(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "site-builder"
+    result = subprocess.run([str(script), "new", "--help"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "usage: site-builder new" in result.stdout
