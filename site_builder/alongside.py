@@ -57,7 +57,11 @@ class Alongside:
         self._turn = threading.Event()  # set once the build waits for the work, or gives up on it
         self._thread = threading.Thread(target=copy_context().run, args=(self._run, action), name=name, daemon=True)
         self._thread.start()
-        self._detached.wait()
+        try:
+            self._detached.wait()
+        except BaseException:  # interrupted: the work must not go on writing into a tree being discarded
+            self.abandon()
+            raise
 
     def _run(self, action: Callable[[], object]) -> None:
         started = time.monotonic()

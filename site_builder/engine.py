@@ -257,17 +257,20 @@ class Engine:
         if self.recording is not None and install_discovery is not None:
             install_discovery(renderer, self.recording)
         self._share_outputs(renderer, self.new_cache.outputs(), sole)  # the records' outputs: all early ones read
-        early = {f: Alongside(f.__name__, partial(f, renderer, library, out_dir)) for f in _early(FINALIZERS)}
+        early: dict[Finalizer, Alongside] = {}
         try:
+            for finalize in _early(FINALIZERS):
+                early[finalize] = Alongside(finalize.__name__, partial(finalize, renderer, library, out_dir))
             published = self._library_outputs(renderer, library, writer, sole)
             for finalize in FINALIZERS:
-                started = early.pop(finalize, None)
+                started = early.get(finalize)
                 if started is not None:
                     self.report.stages.append(started.result())
+                    del early[finalize]
                 else:
                     self.stages.run(finalize.__name__, partial(finalize, renderer, library, out_dir))
         finally:
-            for started in early.values():  # the build gave up before their turn
+            for started in early.values():  # the build gave up (or was interrupted) before their end
                 started.abandon()
         report = self.report
         report.records = len(library.summaries)

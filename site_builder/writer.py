@@ -347,6 +347,12 @@ def _identity(path: str) -> tuple[int, int, int] | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
+def remove_path(path: str) -> None:
+    """Delete whatever is at ``path`` (a file, a link or a folder, whose links are removed, not followed), if any."""
+    with suppress(FileNotFoundError):
+        _remove(path)
+
+
 def _remove(path: str) -> None:
     """Delete whatever is at ``path`` (a file, a link or a folder), to write a new file there."""
     try:

@@ -361,3 +361,9 @@ def test_the_console_script_prints_a_subcommands_help_and_exits_0(tmp_path: Path
     script = Path(sys.executable).parent / "site-builder"
     result = subprocess.run([str(script), "new", "--help"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "usage: site-builder new" in result.stdout
+
+
+def test_exiting_at_once_with_output_that_cannot_be_flushed_says_so_in_the_exit_code() -> None:
+    program = "import sys\nfrom site_builder.exiting import exit_now\nsys.stdout.close()\nexit_now(0)"
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert result.returncode == 120

@@ -15,7 +15,9 @@ import pytest
 from discovery_fixtures import build_site_for, html, load_json, module_site, records
 from site_fixtures import make_record
 
+from site_builder.alongside import Alongside
 from site_builder.discovery import search
+from site_builder.discovery.background import BackgroundIndex, indexing_in_background
 from site_builder.problems import ProblemsFound
 
 
@@ -175,3 +177,51 @@ def test_a_refused_build_stops_the_search_index_it_started_alongside(
         build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
     assert started and all(process.returncode == -signal.SIGTERM for process in started)  # stopped, not waited for
     assert [thread for thread in threading.enumerate() if thread.name == "index_site"] == []
+
+
+def test_an_interrupted_build_stops_the_search_index_it_started_alongside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site_for(tmp_path, monkeypatch, records())
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
+        if "--site" in command:
+            command = [sys.executable, "-c", "import time; time.sleep(600)"]
+        process = real(command, **options)
+        started.append(process)
+        return process
+
+    def interrupted(self: Alongside) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the build waits for the index
+
+    monkeypatch.setattr(search.subprocess, "Popen", never_done)
+    monkeypatch.setattr(Alongside, "result", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site_for(tmp_path, monkeypatch, [make_record("plain", title="Retitled"), *records()[1:]])
+    assert started and all(process.returncode == -signal.SIGTERM for process in started)
+    assert [thread for thread in threading.enumerate() if thread.name == "index_site"] == []
+
+
+def test_a_refused_rebuild_in_serve_cancels_the_search_job_it_handed_to_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = _first_build(tmp_path, monkeypatch)
+    (tmp_path / "records" / "plain.md").unlink()
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
+        if "--site" in command:
+            command = [sys.executable, "-c", "import time; time.sleep(600)"]
+        process = real(command, **options)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", never_done)
+    index = BackgroundIndex()
+    with indexing_in_background(index), pytest.raises(ProblemsFound, match="/records/plain/"):
+        build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
+    assert index.wait(0)  # nothing left running: the job was cancelled, not left to swap its bundles in
+    assert started and all(process.returncode == -signal.SIGTERM for process in started)

@@ -12,7 +12,7 @@ from site_fixtures import REPO, make_record
 
 from site_builder.config import RegistryConfig
 from site_builder.discovery import dates
-from site_builder.discovery.keptmanifest import KeptEntries, KeptManifestWriter, read_kept_manifest
+from site_builder.discovery.keptmanifest import KeptEntries, KeptManifestWriter, kept_manifest_path, read_kept_manifest
 from site_builder.discovery.manifest import Entry, parse_manifest
 
 DAY = date(2026, 3, 1)
@@ -29,24 +29,29 @@ def config(tmp_path: Path) -> RegistryConfig:
     return RegistryConfig.from_settings({**settings, "cache_dir": tmp_path / "cache", "site_url": SITE_URL})
 
 
-def kept(tmp_path: Path, entries: list[tuple[str, Entry]]) -> tuple[Path, os.stat_result]:
-    """``entries`` written through a kept-manifest writer, as if a manifest file were written from them."""
-    manifest = tmp_path / "manifest.json"
+def kept(tmp_path: Path, entries: list[tuple[str, Entry]], manifest: bytes = b"{}") -> Path:
+    """``entries`` written through a kept-manifest writer while ``manifest`` is written as the manifest file."""
     writer = KeptManifestWriter(tmp_path / "cache" / "kept.bin")
     assert list(writer.passing(entries)) == entries  # what passes is untouched
-    manifest.write_text("{}", encoding="utf-8")
-    writer.commit(os.stat(manifest))
-    return writer.path, os.stat(manifest)
+    (tmp_path / "manifest.json").write_bytes(b"".join(writer.hashing([manifest[:1], manifest[1:]])))
+    writer.commit()
+    return writer.path
 
 
-def test_kept_entries_read_back_as_they_were_written_with_the_manifests_identity(tmp_path: Path) -> None:
-    path, manifest = kept(tmp_path, ENTRIES)
-    found = read_kept_manifest(path)
-    assert found is not None
-    identity, entries = found
-    assert identity == (manifest.st_dev, manifest.st_ino, manifest.st_size, manifest.st_mtime_ns)
+def test_kept_entries_read_back_as_they_were_written_while_the_manifests_bytes_are_the_same(tmp_path: Path) -> None:
+    entries = read_kept_manifest(kept(tmp_path, ENTRIES), tmp_path / "manifest.json")
+    assert entries is not None
     assert list(entries) == [url for url, _ in ENTRIES] and dict(entries) == dict(ENTRIES)
     assert entries.get("/missing/") is None and len(entries) == 3
+
+
+def test_kept_entries_are_not_read_for_other_bytes_of_the_same_size_and_time(tmp_path: Path) -> None:
+    path = kept(tmp_path, ENTRIES, b'{"a": 1}')
+    manifest = tmp_path / "manifest.json"
+    before = manifest.stat()
+    manifest.write_bytes(b'{"a": 2}')  # rewritten in place, as a checkout within one clock tick could
+    os.utime(manifest, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert read_kept_manifest(path, manifest) is None
 
 
 def test_a_url_kept_twice_counts_once_with_its_later_entry_as_in_json() -> None:
@@ -55,12 +60,12 @@ def test_a_url_kept_twice_counts_once_with_its_later_entry_as_in_json() -> None:
 
 
 def test_a_damaged_or_missing_kept_file_is_not_read(tmp_path: Path) -> None:
-    path, _ = kept(tmp_path, ENTRIES)
+    path = kept(tmp_path, ENTRIES)
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
     path.write_bytes(bytes(data))
-    assert read_kept_manifest(path) is None
-    assert read_kept_manifest(tmp_path / "none.bin") is None
+    assert read_kept_manifest(path, tmp_path / "manifest.json") is None
+    assert read_kept_manifest(tmp_path / "none.bin", tmp_path / "manifest.json") is None
 
 
 def test_a_writer_discarded_leaves_no_file(tmp_path: Path) -> None:
@@ -73,8 +78,8 @@ def test_a_writer_discarded_leaves_no_file(tmp_path: Path) -> None:
 def test_the_kept_entries_of_a_built_site_are_its_manifests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = build_site_for(tmp_path, monkeypatch, records())
     path = site / "manifest.json"
-    found = dates.kept_manifest(config(tmp_path))
-    assert found is not None and found.holds(path) == parse_manifest(path.read_text(encoding="utf-8"))
+    found = read_kept_manifest(kept_manifest_path(config(tmp_path)), path)
+    assert found is not None and found == parse_manifest(path.read_text(encoding="utf-8"))
 
 
 def test_a_rebuild_takes_its_dates_from_the_kept_entries_without_parsing_the_manifest(
@@ -94,9 +99,20 @@ def test_a_rebuild_takes_its_dates_from_the_kept_entries_without_parsing_the_man
 def test_a_manifest_rewritten_since_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = build_site_for(tmp_path, monkeypatch, records())
     manifest = site / "manifest.json"
-    text = manifest.read_bytes().replace(b'"2026-03-01"', b'"2025-06-30"')
+    text = manifest.read_bytes().replace(b'"2026-03-01"', b'"2025-06-30"')  # the same size
     manifest.unlink()
-    manifest.write_bytes(text)  # another file: its entries are not the kept ones
+    manifest.write_bytes(text)
     changed = [make_record("plain", title="Plain record, retitled", published="2026-01-10"), *records()[1:]]
     site = build_site_for(tmp_path, monkeypatch, changed)
     assert load_json(site, "manifest.json")["urls"]["/records/plain/"]["first_published"] == "2025-06-30"
+
+
+def test_a_manifest_restored_byte_for_byte_is_still_read_from_the_kept_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = build_site_for(tmp_path, monkeypatch, records())
+    manifest = site / "manifest.json"
+    text = manifest.read_bytes()
+    manifest.unlink()
+    manifest.write_bytes(text)  # another file, the same bytes (a checkout of what was deployed)
+    assert read_kept_manifest(kept_manifest_path(config(tmp_path)), manifest) is not None

@@ -8,6 +8,7 @@ import pytest
 from generated_project import cold_tree, config, generated_project, tree
 
 from site_builder.build import build_site, spare_tree
+from site_builder.discovery import searchshards
 
 pytestmark = pytest.mark.usefixtures("fixed_build_date")
 
@@ -151,3 +152,19 @@ def test_a_link_or_file_where_a_spare_tree_has_its_search_folders_is_removed_not
     before = tree(outside)
     assert rebuilt_after_an_edit(project) == cold_tree(project, tmp_path, search_shard_records=4)
     assert tree(outside) == before
+
+
+def test_a_link_below_a_spare_trees_search_work_folder_is_never_followed_without_a_memory_file_system(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(searchshards, "MEMORY", tmp_path / "no-memory-file-system")  # pages go below the work folder
+    spare = spare_after_two_sharded_builds(project)
+    outside = tmp_path / "outside"
+    (outside / "site").mkdir(parents=True)
+    (outside / "site" / "precious.txt").write_text("kept", encoding="utf-8")
+    work = spare / ".pagefind-next"
+    work.mkdir()
+    for shard in sorted((spare / "pagefind" / "shards").iterdir()):
+        (work / shard.name).symlink_to(outside, target_is_directory=True)
+    assert rebuilt_after_an_edit(project) == cold_tree(project, tmp_path, search_shard_records=4)
+    assert (outside / "site" / "precious.txt").read_text(encoding="utf-8") == "kept"

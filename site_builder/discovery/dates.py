@@ -84,12 +84,6 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def kept_manifest(config: RegistryConfig) -> WrittenManifest | None:
-    """The manifest whose entries the last build of ``config.site_dir`` kept beside its cache, if any."""
-    kept = read_kept_manifest(kept_manifest_path(config))
-    return WrittenManifest(*kept) if kept is not None else None
-
-
 def publication_dates(
     config: RegistryConfig, environ: Mapping[str, str] | None = None, written: WrittenManifest | None = None
 ) -> PublicationDates:
@@ -99,14 +93,14 @@ def publication_dates(
     kept the entries of (:mod:`.keptmanifest`), still as written, its entries are taken from there.
     """
     path = previous_manifest_path(config)
-    if written is None and config.use_cache:
-        written = kept_manifest(config)
     if config.previous_manifest is not None and not path.is_file():
         raise ProblemsFound(
             [Problem(str(path), 1, "previous_manifest", "the previous manifest does not exist", "a manifest.json file")]
         )
     try:
         previous = written.holds(path) if written is not None else None
+        if previous is None and written is None and config.use_cache:
+            previous = read_kept_manifest(kept_manifest_path(config), path)
         if previous is None:
             previous = read_manifest(path)
     except ManifestError as error:

@@ -5,19 +5,19 @@ A rebuild carries every URL's dates forward from the previous manifest.  At
 :class:`~.manifest.Entry` of each, was 0.29-0.32 s of a one-record edit's
 scan.  So as the manifest is written, each URL's fields are also written, as
 they pass, to a file in the cache folder (NUL-separated: a path holds no NUL),
-sealed with a digest and with the identity of the manifest file as it was
-closed.  The next build reads that file when the manifest is still exactly that
-file (:meth:`~.dates.WrittenManifest.holds`: the same device, inode, size and
-modification time), and makes an entry only when one is asked for
-(:class:`KeptEntries`); otherwise (the file was replaced or rewritten, another
-previous manifest was named, the kept file is damaged or missing) it parses
-the manifest as before.
+sealed with a digest of its own and with the digest of the manifest's bytes.
+The next build reads that file when the manifest's bytes still have that
+digest (reading and hashing 13 MB is ~20 ms: a file's identity would not do,
+on a file system with coarse timestamps or after a checkout within one tick),
+and makes an entry only when one is asked for (:class:`KeptEntries`);
+otherwise (another manifest, another previous manifest named, the kept file
+damaged or missing) it parses the manifest as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import struct
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -26,11 +26,11 @@ from ..cache import cache_file, seal_in_place, unsealed
 from ..config import RegistryConfig
 from .manifest import Entry
 
-__all__ = ["KeptEntries", "KeptManifestWriter", "kept_manifest_path", "read_kept_manifest"]
+__all__ = ["KeptEntries", "KeptManifestWriter", "content_digest", "kept_manifest_path", "read_kept_manifest"]
 
 MAGIC = b"site-builder manifest entries 1\n"
 KEPT_FILE = "manifest-entries.bin"
-_IDENTITY = struct.Struct("<QQQq")  # device, inode, size, mtime (ns) of the manifest file as closed
+_CONTENT = 16  # the BLAKE2b digest of the manifest's bytes
 _DIGEST = 16  # the seal's digest (cache.seal_in_place)
 _FLUSH = 4096  # entries a write
 
@@ -75,27 +75,37 @@ class KeptEntries(Mapping[str, Entry]):
         return value
 
 
-def read_kept_manifest(path: Path) -> tuple[tuple[int, int, int, int], KeptEntries] | None:
-    """The identity of the manifest file the kept entries are of, and the entries; None when unusable."""
+def content_digest(parts: Iterable[bytes]) -> bytes:
+    h = hashlib.blake2b(digest_size=_CONTENT)
+    for part in parts:
+        h.update(part)
+    return h.digest()
+
+
+def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
+    """The kept entries, when they are those of the bytes of ``manifest`` now; else None."""
     try:
         payload = unsealed(MAGIC, path.read_bytes())
+        if payload is None or len(payload) < _CONTENT:
+            return None
+        with open(manifest, "rb") as file:
+            if content_digest(iter(lambda: file.read(1 << 20), b"")) != payload[:_CONTENT]:
+                return None
     except OSError:
         return None
-    if payload is None or len(payload) < _IDENTITY.size:
-        return None
-    identity = _IDENTITY.unpack_from(payload)
-    fields = payload[_IDENTITY.size :].decode("utf-8", "surrogateescape").split("\0")
+    fields = payload[_CONTENT:].decode("utf-8", "surrogateescape").split("\0")
     if fields.pop() != "" or len(fields) % 4:
         return None
-    return identity, KeptEntries(fields)
+    return KeptEntries(fields)
 
 
 class KeptManifestWriter:
     """Writes the entries of the manifest being written to its kept file, as they pass (:meth:`passing`).
 
     Nothing is held but a few thousand entries at a time (at 100k records the
-    manifest has 706k URLs).  :meth:`commit` seals the file with the manifest's
-    identity and puts it in place; :meth:`discard` drops it.
+    manifest has 706k URLs).  The manifest's bytes pass through :meth:`hashing`;
+    :meth:`commit` seals the file with their digest and puts it in place;
+    :meth:`discard` drops it.
     """
 
     def __init__(self, path: Path) -> None:
@@ -103,8 +113,9 @@ class KeptManifestWriter:
         self.path = path
         self.temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self.handle = open(self.temporary, "w+b")  # noqa: SIM115 - closed by commit() or discard()
-        self.handle.write(MAGIC + bytes(_DIGEST) + bytes(_IDENTITY.size))
+        self.handle.write(MAGIC + bytes(_DIGEST) + bytes(_CONTENT))
         self._days: dict[date, str] = {}
+        self._content = hashlib.blake2b(digest_size=_CONTENT)
 
     def passing(self, entries: Iterable[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
         """``entries``, each also written to the kept file as it passes."""
@@ -119,11 +130,17 @@ class KeptManifestWriter:
             yield url, entry
         self.handle.write("".join(lines).encode("utf-8", "surrogateescape"))
 
-    def commit(self, manifest: os.stat_result) -> None:
-        """The manifest was closed with status ``manifest``: seal the kept file with its identity, put it in place."""
+    def hashing(self, parts: Iterable[bytes]) -> Iterator[bytes]:
+        """``parts``, the manifest's bytes, each also hashed as it passes."""
+        for part in parts:
+            self._content.update(part)
+            yield part
+
+    def commit(self) -> None:
+        """The manifest is written: seal the kept file with the digest of its bytes, and put it in place."""
         with self.handle as handle:
             handle.seek(len(MAGIC) + _DIGEST)
-            handle.write(_IDENTITY.pack(manifest.st_dev, manifest.st_ino, manifest.st_size, manifest.st_mtime_ns))
+            handle.write(self._content.digest())
             seal_in_place(handle, MAGIC)
         os.replace(self.temporary, self.path)
 

@@ -67,10 +67,12 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     try:
         if keeping is not None:  # the next build's dates come from its copy of the entries, while the file is this
             entries = keeping.passing(entries)
-        parts = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+        parts: Iterable[bytes] = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+        if keeping is not None:
+            parts = keeping.hashing(parts)
         written = replace_file_from(out_dir / MANIFEST_FILE, parts)
         if keeping is not None:
-            keeping.commit(written)
+            keeping.commit()
     except BaseException:
         if keeping is not None:
             keeping.discard()

@@ -53,7 +53,7 @@ from ..alongside import abandoned, detach, on_abandon, wait_for_turn, within
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
-from ..writer import remove_links
+from ..writer import remove_links, remove_path
 from . import pagefind_order
 from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, stop_process, workers
 from .filedigests import DigestMemo, Found, found
@@ -184,10 +184,10 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     current = [s.id for s in library.current]
     shards = assign(current, config.search_shard_records)
     root, state = out_dir / BUNDLE, state_path(config)
-    clear_way(out_dir)
     deferred = background_index()
     if deferred is not None:  # an older job must not swap its bundles in after this build's
         deferred.cancel()
+    clear_way(out_dir)  # after the cancel: an older job works in the work folder until then
     if not shards:  # nothing to search: the search page loads no index
         shutil.rmtree(root, ignore_errors=True)
         remember(state, {})
@@ -211,6 +211,7 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
     runs = shard_runs(executable, out_dir, {name: shards[name] for name in stale}, work, bundles, deferred is not None)
     if deferred is not None and runs:
         deferred.submit(IndexJob(runs, work, lambda: finish(root, list(shards), state, keys, kept)))
+        on_abandon(deferred.cancel)  # a build that gives up before this finalizer's turn swaps nothing in
         return
     if len(runs) > workers(len(runs)):  # a whole index: not next to the listings' memory (at 100k, ~60 MiB a run)
         wait_for_turn()
@@ -224,14 +225,16 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
 def clear_way(out_dir: Path) -> None:
     """Where the index is made, what a refreshed tree may hold in the way, removed and never followed.
 
-    That is a file or link at ``pagefind/`` or at the work folder, and any link
-    below ``pagefind/`` (the engine's prune leaves both folders to this finalizer).
+    That is whatever is at the work folder (only ever scratch), a file or link
+    at ``pagefind/``, and any link below ``pagefind/`` (the engine's prune
+    leaves both folders to this finalizer).
     """
-    for path in (out_dir / BUNDLE, out_dir / NEXT_BUNDLE):
-        if path.is_symlink() or path.is_file():
-            path.unlink()
-    if (out_dir / BUNDLE).is_dir():
-        remove_links(str(out_dir / BUNDLE))
+    remove_path(str(out_dir / NEXT_BUNDLE))
+    bundle = out_dir / BUNDLE
+    if bundle.is_symlink() or bundle.is_file():
+        bundle.unlink()
+    if bundle.is_dir():
+        remove_links(str(bundle))
 
 
 def shard_runs(

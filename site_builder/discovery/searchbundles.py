@@ -103,8 +103,8 @@ def reuse_bundle(state: Remembered | None, key: str | None, previous: Path, bund
 
     Nothing is done when ``bundle`` already holds exactly those files (same
     names and stat identities): a refreshed tree's folder is left to this
-    check by the prune (:meth:`~site_builder.writer.SiteWriter.prune`), which
-    has removed any symbolic link in it, so ``bundle`` is a real folder.
+    check by the prune (:meth:`~site_builder.writer.SiteWriter.prune`), and
+    :func:`~.search.clear_way` has removed any symbolic link in it, so ``bundle`` is a real folder.
     """
     if state is None or key is None or state[0] != key:
         return False
