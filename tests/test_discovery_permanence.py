@@ -157,25 +157,41 @@ def test_the_build_command_exits_1_and_names_the_vanished_url(
     assert not site_dir.exists()
 
 
-def test_a_refused_build_stops_the_search_index_it_started_alongside(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    manifest = _first_build(tmp_path, monkeypatch)
-    (tmp_path / "records" / "plain.md").unlink()
+def never_ending_pagefind(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[str]]:
+    """From now on, Pagefind is a process that would still be running long after the build ends; those started."""
     started: list[subprocess.Popen[str]] = []
     real = subprocess.Popen
 
     def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
-        if "--site" in command:  # Pagefind: one that would still be running long after the refusal
+        if "--site" in command:
             command = [sys.executable, "-c", "import time; time.sleep(600)"]
         process = real(command, **options)
         started.append(process)
         return process
 
     monkeypatch.setattr(search.subprocess, "Popen", never_done)
+    return started
+
+
+def stopped(processes: list[subprocess.Popen[str]]) -> bool:
+    """Whether some processes were started, and each was terminated rather than waited for."""
+    return bool(processes) and all(process.returncode == -signal.SIGTERM for process in processes)
+
+
+def _refused_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[subprocess.Popen[str]]]:
+    """A published site whose next build (the manifest given) will be refused, and Pagefind never ending from now on."""
+    manifest = _first_build(tmp_path, monkeypatch)
+    (tmp_path / "records" / "plain.md").unlink()
+    return manifest, never_ending_pagefind(monkeypatch)
+
+
+def test_a_refused_build_stops_the_search_index_it_started_alongside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest, started = _refused_next(tmp_path, monkeypatch)
     with pytest.raises(ProblemsFound, match="/records/plain/"):
         build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
-    assert started and all(process.returncode == -signal.SIGTERM for process in started)  # stopped, not waited for
+    assert stopped(started)
     assert [thread for thread in threading.enumerate() if thread.name == "index_site"] == []
 
 
@@ -183,45 +199,24 @@ def test_an_interrupted_build_stops_the_search_index_it_started_alongside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_site_for(tmp_path, monkeypatch, records())
-    started: list[subprocess.Popen[str]] = []
-    real = subprocess.Popen
-
-    def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
-        if "--site" in command:
-            command = [sys.executable, "-c", "import time; time.sleep(600)"]
-        process = real(command, **options)
-        started.append(process)
-        return process
+    started = never_ending_pagefind(monkeypatch)
 
     def interrupted(self: Alongside) -> None:
         raise KeyboardInterrupt  # Ctrl-C while the build waits for the index
 
-    monkeypatch.setattr(search.subprocess, "Popen", never_done)
     monkeypatch.setattr(Alongside, "result", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_site_for(tmp_path, monkeypatch, [make_record("plain", title="Retitled"), *records()[1:]])
-    assert started and all(process.returncode == -signal.SIGTERM for process in started)
+    assert stopped(started)
     assert [thread for thread in threading.enumerate() if thread.name == "index_site"] == []
 
 
 def test_a_refused_rebuild_in_serve_cancels_the_search_job_it_handed_to_the_background(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    manifest = _first_build(tmp_path, monkeypatch)
-    (tmp_path / "records" / "plain.md").unlink()
-    started: list[subprocess.Popen[str]] = []
-    real = subprocess.Popen
-
-    def never_done(command: list[str], **options: Any) -> subprocess.Popen[str]:
-        if "--site" in command:
-            command = [sys.executable, "-c", "import time; time.sleep(600)"]
-        process = real(command, **options)
-        started.append(process)
-        return process
-
-    monkeypatch.setattr(subprocess, "Popen", never_done)
+    manifest, started = _refused_next(tmp_path, monkeypatch)
     index = BackgroundIndex()
     with indexing_in_background(index), pytest.raises(ProblemsFound, match="/records/plain/"):
         build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
     assert index.wait(0)  # nothing left running: the job was cancelled, not left to swap its bundles in
-    assert started and all(process.returncode == -signal.SIGTERM for process in started)
+    assert stopped(started)
