@@ -19,12 +19,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from pathlib import Path
 
 from ..cache import cache_file, seal_in_place, unsealed
 from ..config import RegistryConfig
-from .manifest import Entry
+from .manifest import Days, DayTexts, Entry
 
 __all__ = ["KeptEntries", "KeptManifestWriter", "content_digest", "kept_manifest_path", "read_kept_manifest"]
 
@@ -46,14 +45,14 @@ class KeptEntries(Mapping[str, Entry]):
     def __init__(self, fields: list[str]) -> None:
         self._fields = fields  # url, sha256, first published, last changed; url, ...
         self._at = dict(zip(fields[0::4], range(0, len(fields), 4), strict=True))  # the last of a URL counts
-        self._days: dict[str, date] = {}
+        self._day = Days()
 
     def get(self, url: str, default: object = None) -> object:  # type: ignore[override]
         at = self._at.get(url)
         if at is None:
             return default
-        fields = self._fields
-        return Entry(fields[at + 1], self._day(fields[at + 2]), self._day(fields[at + 3]))
+        fields, day = self._fields, self._day
+        return Entry(fields[at + 1], day[fields[at + 2]], day[fields[at + 3]])
 
     def __getitem__(self, url: str) -> Entry:
         entry = self.get(url)
@@ -67,12 +66,6 @@ class KeptEntries(Mapping[str, Entry]):
 
     def __len__(self) -> int:
         return len(self._at)
-
-    def _day(self, text: str) -> date:
-        value = self._days.get(text)
-        if value is None:
-            value = self._days[text] = date.fromisoformat(text)
-        return value
 
 
 def content_digest(parts: Iterable[bytes]) -> bytes:
@@ -114,16 +107,15 @@ class KeptManifestWriter:
         self.temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self.handle = open(self.temporary, "w+b")  # noqa: SIM115 - closed by commit() or discard()
         self.handle.write(MAGIC + bytes(_DIGEST) + bytes(_CONTENT))
-        self._days: dict[date, str] = {}
+        self._day = DayTexts()
         self._content = hashlib.blake2b(digest_size=_CONTENT)
 
     def passing(self, entries: Iterable[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
         """``entries``, each also written to the kept file as it passes."""
         lines: list[str] = []
+        day = self._day
         for url, entry in entries:
-            lines.append(
-                f"{url}\0{entry.sha256}\0{self._day(entry.first_published)}\0{self._day(entry.last_changed)}\0"
-            )
+            lines.append(f"{url}\0{entry.sha256}\0{day[entry.first_published]}\0{day[entry.last_changed]}\0")
             if len(lines) == _FLUSH:
                 self.handle.write("".join(lines).encode("utf-8", "surrogateescape"))
                 lines.clear()
@@ -147,9 +139,3 @@ class KeptManifestWriter:
     def discard(self) -> None:
         self.handle.close()
         self.temporary.unlink(missing_ok=True)
-
-    def _day(self, value: date) -> str:
-        text = self._days.get(value)
-        if text is None:
-            text = self._days[value] = value.isoformat()
-        return text

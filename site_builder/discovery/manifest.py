@@ -37,6 +37,22 @@ class Entry(NamedTuple):
 Manifest = Mapping[str, Entry]  # URL path ("/records/x/") -> entry
 
 
+class Days(dict[str, date]):
+    """ISO dates read, each parsed once: a manifest has a few distinct dates for many URLs (``days[text]``)."""
+
+    def __missing__(self, text: str) -> date:
+        value = self[text] = date.fromisoformat(text)
+        return value
+
+
+class DayTexts(dict[date, str]):
+    """Dates written, each formatted once (``texts[day]``): the other way round from :class:`Days`."""
+
+    def __missing__(self, value: date) -> str:
+        text = self[value] = value.isoformat()
+        return text
+
+
 class CarriedDates(Protocol):
     """What carrying dates forward needs (a :class:`~.dates.PublicationDates`)."""
 
@@ -164,18 +180,11 @@ def manifest_parts(entries: Iterable[tuple[str, Entry]], site_url: str, lines: i
     date: on a large site this runs for every URL.
     """
     dump = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options makes one per call
-    days: dict[date, str] = {}
-
-    def day(value: date) -> str:
-        text = days.get(value)
-        if text is None:
-            text = days[value] = value.isoformat()
-        return text
-
+    day = DayTexts()
     head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
     rows = (
-        f'  {dump(url)}: {{"first_published": "{day(e.first_published)}", '
-        f'"last_changed": "{day(e.last_changed)}", "sha256": {dump(e.sha256)}}}'
+        f'  {dump(url)}: {{"first_published": "{day[e.first_published]}", '
+        f'"last_changed": "{day[e.last_changed]}", "sha256": {dump(e.sha256)}}}'
         for url, e in entries
     )
     first = f'{{{head},\n"urls": {{\n'
@@ -195,19 +204,12 @@ class ManifestError(ValueError):
 
 def parse_manifest(text: str) -> dict[str, Entry]:
     """The entries of a manifest file's text; raises ManifestError with what is wrong."""
-    days: dict[str, date] = {}  # a few distinct dates for many URLs: each parsed once
-
-    def day(text: str) -> date:
-        value = days.get(text)
-        if value is None:
-            value = days[text] = date.fromisoformat(text)
-        return value
-
+    day = Days()
     try:
         data = json.loads(text)
         urls = data["urls"]
         return {
-            str(url): Entry(str(e["sha256"]), day(e["first_published"]), day(e["last_changed"]))
+            str(url): Entry(str(e["sha256"]), day[e["first_published"]], day[e["last_changed"]])
             for url, e in urls.items()
         }
     except (ValueError, KeyError, TypeError, AttributeError) as error:
