@@ -12,7 +12,13 @@ from site_fixtures import REPO, make_record
 
 from site_builder.config import RegistryConfig
 from site_builder.discovery import dates
-from site_builder.discovery.keptmanifest import KeptEntries, KeptManifestWriter, kept_manifest_path, read_kept_manifest
+from site_builder.discovery.keptmanifest import (
+    KeptEntries,
+    KeptManifestWriter,
+    kept_manifest_path,
+    kept_while_written,
+    read_kept_manifest,
+)
 from site_builder.discovery.manifest import Entry, parse_manifest
 
 DAY = date(2026, 3, 1)
@@ -116,3 +122,14 @@ def test_a_manifest_restored_byte_for_byte_is_still_read_from_the_kept_entries(
     manifest.unlink()
     manifest.write_bytes(text)  # another file, the same bytes (a checkout of what was deployed)
     assert read_kept_manifest(kept_manifest_path(config(tmp_path)), manifest) is not None
+
+
+def test_entries_are_kept_only_when_the_manifest_was_written(tmp_path: Path) -> None:
+    def fails(parts: object) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        kept_while_written(tmp_path / "kept.bin", ENTRIES, lambda entries: [b"{}"], fails)
+    assert list(tmp_path.iterdir()) == []
+    written = kept_while_written(tmp_path / "kept.bin", ENTRIES, lambda e: [str(len(list(e))).encode()], b"".join)
+    assert written == b"3" and [path.name for path in tmp_path.iterdir()] == ["kept.bin"]

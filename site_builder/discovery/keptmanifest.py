@@ -18,20 +18,27 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from ..cache import cache_file, seal_in_place, unsealed
 from ..config import RegistryConfig
 from .manifest import Days, DayTexts, Entry
 
-__all__ = ["KeptEntries", "KeptManifestWriter", "content_digest", "kept_manifest_path", "read_kept_manifest"]
+__all__ = ["KeptEntries", "KeptManifestWriter", "kept_manifest_path", "kept_while_written", "read_kept_manifest"]
+
+R = TypeVar("R")
 
 MAGIC = b"site-builder manifest entries 1\n"
 KEPT_FILE = "manifest-entries.bin"
 _CONTENT = 16  # the BLAKE2b digest of the manifest's bytes
 _DIGEST = 16  # the seal's digest (cache.seal_in_place)
 _FLUSH = 4096  # entries a write
+
+
+def _content_hash() -> hashlib.blake2b:
+    return hashlib.blake2b(digest_size=_CONTENT)
 
 
 def kept_manifest_path(config: RegistryConfig) -> Path:
@@ -68,13 +75,6 @@ class KeptEntries(Mapping[str, Entry]):
         return len(self._at)
 
 
-def content_digest(parts: Iterable[bytes]) -> bytes:
-    h = hashlib.blake2b(digest_size=_CONTENT)
-    for part in parts:
-        h.update(part)
-    return h.digest()
-
-
 def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
     """The kept entries, when they are those of the bytes of ``manifest`` now; else None."""
     try:
@@ -82,7 +82,7 @@ def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
         if payload is None or len(payload) < _CONTENT:
             return None
         with open(manifest, "rb") as file:
-            if content_digest(iter(lambda: file.read(1 << 20), b"")) != payload[:_CONTENT]:
+            if hashlib.file_digest(file, _content_hash).digest() != payload[:_CONTENT]:
                 return None
     except OSError:
         return None
@@ -90,6 +90,23 @@ def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
     if fields.pop() != "" or len(fields) % 4:
         return None
     return KeptEntries(fields)
+
+
+def kept_while_written(
+    path: Path,
+    entries: Iterable[tuple[str, Entry]],
+    encode: Callable[[Iterable[tuple[str, Entry]]], Iterable[bytes]],
+    write: Callable[[Iterable[bytes]], R],
+) -> R:
+    """``write(encode(entries))``, the manifest's bytes, with its entries kept at ``path`` (only if it succeeds)."""
+    keeping = KeptManifestWriter(path)
+    try:
+        written = write(keeping.hashing(encode(keeping.passing(entries))))
+        keeping.commit()
+    except BaseException:
+        keeping.discard()
+        raise
+    return written
 
 
 class KeptManifestWriter:
@@ -108,7 +125,7 @@ class KeptManifestWriter:
         self.handle = open(self.temporary, "w+b")  # noqa: SIM115 - closed by commit() or discard()
         self.handle.write(MAGIC + bytes(_DIGEST) + bytes(_CONTENT))
         self._day = DayTexts()
-        self._content = hashlib.blake2b(digest_size=_CONTENT)
+        self._content = _content_hash()
 
     def passing(self, entries: Iterable[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
         """``entries``, each also written to the kept file as it passes."""

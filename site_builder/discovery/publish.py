@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from ..deferred import deferred_work
@@ -13,7 +14,7 @@ from ..render import Renderer
 from ..writer import replace_file, replace_file_from
 from .dates import WrittenManifest
 from .helpers import discovery_for
-from .keptmanifest import KeptManifestWriter, kept_manifest_path
+from .keptmanifest import kept_manifest_path, kept_while_written
 from .manifest import MANIFEST_FILE, Entry, ListedFiles, entries_of, manifest_parts, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
@@ -63,20 +64,15 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     if memory is not None:  # a serve session: the next rebuild's dates come from these entries, not the file
         memory.manifest = None
         entries = kept_in(entries, kept)
-    keeping = KeptManifestWriter(kept_manifest_path(config)) if memory is None and config.use_cache else None
-    try:
-        if keeping is not None:  # the next build's dates come from its copy of the entries, while the file is this
-            entries = keeping.passing(entries)
-        parts: Iterable[bytes] = (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
-        if keeping is not None:
-            parts = keeping.hashing(parts)
-        written = replace_file_from(out_dir / MANIFEST_FILE, parts)
-        if keeping is not None:
-            keeping.commit()
-    except BaseException:
-        if keeping is not None:
-            keeping.discard()
-        raise
+
+    def encoded(entries: Iterable[tuple[str, Entry]]) -> Iterator[bytes]:
+        return (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+
+    write = partial(replace_file_from, out_dir / MANIFEST_FILE)
+    if memory is None and config.use_cache:  # the next build's dates come from its copy of the entries
+        written = kept_while_written(kept_manifest_path(config), entries, encoded, write)
+    else:
+        written = write(encoded(entries))
     if memory is not None:
         memory.manifest = WrittenManifest.of(written, kept)
     memo.save()
