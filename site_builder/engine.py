@@ -256,10 +256,12 @@ class Engine:
         self.recording = recording_dates(self.dates)
         if self.recording is not None and install_discovery is not None:
             install_discovery(renderer, self.recording)
-        self._share_outputs(renderer, self.new_cache.outputs(), sole)  # the records' outputs: all early ones read
+        starting = _early(FINALIZERS)
+        if starting:
+            self._share_outputs(renderer, self.new_cache.outputs(), sole)  # the records' outputs: all they read
         early: dict[Finalizer, Alongside] = {}
         try:
-            for finalize in _early(FINALIZERS):
+            for finalize in starting:
                 early[finalize] = Alongside(finalize.__name__, partial(finalize, renderer, library, out_dir))
             published = self._library_outputs(renderer, library, writer, sole)
             for finalize in FINALIZERS:

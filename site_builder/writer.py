@@ -321,10 +321,7 @@ def _prune(folder: str, prefix: str, keep: Mapping[str, Collection[str]], owned:
                     continue
             left = True
         else:
-            try:
-                os.unlink(entry.path)
-            except FileNotFoundError:  # gone already: a finalizer's probe file, taken away by the finalizer
-                continue
+            os.unlink(entry.path)
             removed += 1
     return removed, not left
 
