@@ -9,7 +9,6 @@ import pytest
 from discovery_fixtures import build_site_for, html, module_site, records
 from lxml import etree
 
-from site_builder.discovery.manifest import Entry
 from site_builder.discovery.sitemap import sitemap_files
 
 DATA = Path(__file__).parent / "data"
@@ -67,8 +66,8 @@ def test_the_sitemap_lastmod_is_the_manifests_last_changed_date(site: Path) -> N
 
 def test_past_the_limit_the_sitemap_becomes_a_valid_index_of_parts() -> None:
     urls = [f"/records/r{n}/" for n in range(5)]
-    entries = {u: Entry("x", date(2026, 1, 1), date(2026, 1, n + 1)) for n, u in enumerate(urls)}
-    files = dict(sitemap_files("https://example.org/registry/", urls, entries, limit=2))
+    changed = {u: date(2026, 1, n + 1).isoformat() for n, u in enumerate(urls)}
+    files = dict(sitemap_files("https://example.org/registry/", urls, changed, limit=2))
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     index_schema = etree.XMLSchema(etree.parse(DATA / "siteindex.xsd"))
     urlset_schema = etree.XMLSchema(etree.parse(DATA / "sitemap.xsd"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,6 @@ def test_the_manifest_records_the_publication_date_the_pages_show_even_if_the_da
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One build, one build date: a build running past midnight must not date a new URL twice."""
-    from datetime import date
 
     from site_builder.discovery import dates
 
@@ -109,7 +109,6 @@ def test_the_manifest_records_the_publication_date_the_pages_show_even_if_the_da
 
 def test_each_manifest_line_is_what_json_dumps_writes_for_the_url_and_its_entry() -> None:
     import json
-    from datetime import date
 
     from site_builder.discovery.manifest import Entry, manifest_json
 
@@ -164,28 +163,23 @@ def test_a_file_is_listed_unless_it_is_unlisted_or_a_part_of_its_path_is_hidden(
 
 def test_the_manifest_written_in_parts_is_the_same_file_whatever_the_part_size() -> None:
     import json
-    from datetime import date
 
-    from site_builder.discovery.manifest import Entry, manifest_json, manifest_parts
+    from site_builder.discovery.manifest import Entry, entry_rows, manifest_json, manifest_parts
 
     entries = {f"/records/r{i}/": Entry(f"{i:064x}", date(2026, 3, 1), date(2026, 4, i + 1)) for i in range(7)}
     whole = manifest_json(entries, "https://example.org/").decode("utf-8")
     for lines in (1, 2, 3, 7, 100):
-        assert "".join(manifest_parts(sorted(entries.items()), "https://example.org/", lines)) == whole
+        assert "".join(manifest_parts(entry_rows(sorted(entries.items())), "https://example.org/", lines)) == whole
     assert list(json.loads(whole)["urls"]) == sorted(entries)
     assert json.loads(manifest_json({}, "")) == {"manifest_version": 1, "site_url": "", "urls": {}}
 
 
 def test_the_sitemaps_entries_are_merged_into_their_places_among_the_others() -> None:
-    from datetime import date
-
-    from site_builder.discovery.manifest import Entry
     from site_builder.discovery.publish import merged
 
-    entry = Entry("00" * 32, date(2026, 3, 1), date(2026, 3, 1))
-    others = [(url, entry) for url in ("/b/", "/d/", "/f/")]
-    few = [(url, entry) for url in ("/a.xml", "/c.xml", "/e.xml", "/g.xml")]
-    assert [url for url, _ in merged(iter(others), few)] == [
+    others = [(url, "00" * 32, "2026-03-01", "2026-03-01") for url in ("/b/", "/d/", "/f/")]
+    few = [(url, "00" * 32, "2026-03-01", "2026-03-01") for url in ("/a.xml", "/c.xml", "/e.xml", "/g.xml")]
+    assert [row[0] for row in merged(iter(others), few)] == [
         "/a.xml",
         "/b/",
         "/c.xml",
@@ -194,7 +188,7 @@ def test_the_sitemaps_entries_are_merged_into_their_places_among_the_others() ->
         "/f/",
         "/g.xml",
     ]
-    assert [url for url, _ in merged(iter([]), few[:1])] == ["/a.xml"]
+    assert [row[0] for row in merged(iter([]), few[:1])] == ["/a.xml"]
 
 
 def test_a_files_url_names_the_file_again() -> None:
@@ -202,3 +196,33 @@ def test_a_files_url_names_the_file_again() -> None:
 
     paths = ["index.html", "404.html", "records/x/index.html", "records/x/badge.json", "a/xindex.html", "b/index.html"]
     assert [file_for_url(url_for_file(path)) for path in paths] == paths
+
+
+@given(
+    previous=st.dictionaries(
+        st.sampled_from(["/a/", "/b/", "/c/", "/d/"]), st.tuples(st.sampled_from("xyz"), st.dates(), st.dates())
+    ),
+    now=st.dictionaries(st.sampled_from(["/a/", "/b/", "/c/", "/e/"]), st.sampled_from("xyz")),
+    build=st.dates(),
+)
+def test_dates_are_carried_alike_from_kept_fields_and_from_parsed_entries(
+    previous: dict[str, tuple[str, date, date]], now: dict[str, str], build: date
+) -> None:
+    from site_builder.discovery.dates import PublicationDates
+    from site_builder.discovery.manifest import Entry, ManifestFields, rows_of
+
+    entries = {url: Entry(sha, first, last) for url, (sha, first, last) in previous.items()}
+    fields = [f for url, e in entries.items() for f in (url, e.sha256, str(e.first_published), str(e.last_changed))]
+    digests = sorted(now.items())
+
+    def expected(url: str, digest: str) -> tuple[str, str, str, str]:
+        old = entries.get(url)
+        if old is None:
+            return url, digest, str(build), str(build)
+        if old.sha256 == digest:
+            return url, digest, str(old.first_published), str(old.last_changed)
+        return url, digest, str(old.first_published), str(max(build, old.first_published))
+
+    parsed = list(rows_of(digests, PublicationDates(build, entries)))
+    kept = list(rows_of(digests, PublicationDates(build, ManifestFields(fields))))
+    assert parsed == kept == [expected(url, digest) for url, digest in digests]

@@ -13,13 +13,12 @@ from site_fixtures import REPO, make_record
 from site_builder.config import RegistryConfig
 from site_builder.discovery import dates
 from site_builder.discovery.keptmanifest import (
-    KeptEntries,
     KeptManifestWriter,
     kept_manifest_path,
     kept_while_written,
     read_kept_manifest,
 )
-from site_builder.discovery.manifest import Entry, parse_manifest
+from site_builder.discovery.manifest import Entry, ManifestFields, Row, entry_rows, parse_manifest
 
 DAY = date(2026, 3, 1)
 ENTRIES = [
@@ -27,6 +26,7 @@ ENTRIES = [
     ("/records/x/", Entry("b" * 64, date(2025, 1, 7), DAY)),
     ("/records/é/", Entry("c" * 64, DAY, date(2026, 4, 1))),
 ]
+ROWS = list(entry_rows(ENTRIES))
 
 
 def config(tmp_path: Path) -> RegistryConfig:
@@ -35,24 +35,24 @@ def config(tmp_path: Path) -> RegistryConfig:
     return RegistryConfig.from_settings({**settings, "cache_dir": tmp_path / "cache", "site_url": SITE_URL})
 
 
-def kept(tmp_path: Path, entries: list[tuple[str, Entry]], manifest: bytes = b"{}") -> Path:
-    """``entries`` written through a kept-manifest writer while ``manifest`` is written as the manifest file."""
+def kept(tmp_path: Path, rows: list[Row], manifest: bytes = b"{}") -> Path:
+    """``rows`` written through a kept-manifest writer while ``manifest`` is written as the manifest file."""
     writer = KeptManifestWriter(tmp_path / "cache" / "kept.bin")
-    assert list(writer.passing(entries)) == entries  # what passes is untouched
+    assert list(writer.passing(rows)) == rows  # what passes is untouched
     (tmp_path / "manifest.json").write_bytes(b"".join(writer.hashing([manifest[:1], manifest[1:]])))
     writer.commit()
     return writer.path
 
 
 def test_kept_entries_read_back_as_they_were_written_while_the_manifests_bytes_are_the_same(tmp_path: Path) -> None:
-    entries = read_kept_manifest(kept(tmp_path, ENTRIES), tmp_path / "manifest.json")
+    entries = read_kept_manifest(kept(tmp_path, ROWS), tmp_path / "manifest.json")
     assert entries is not None
     assert list(entries) == [url for url, _ in ENTRIES] and dict(entries) == dict(ENTRIES)
     assert entries.get("/missing/") is None and len(entries) == 3
 
 
 def test_kept_entries_are_not_read_for_other_bytes_of_the_same_size_and_time(tmp_path: Path) -> None:
-    path = kept(tmp_path, ENTRIES, b'{"a": 1}')
+    path = kept(tmp_path, ROWS, b'{"a": 1}')
     manifest = tmp_path / "manifest.json"
     before = manifest.stat()
     manifest.write_bytes(b'{"a": 2}')  # rewritten in place, as a checkout within one clock tick could
@@ -62,11 +62,11 @@ def test_kept_entries_are_not_read_for_other_bytes_of_the_same_size_and_time(tmp
 
 def test_a_url_kept_twice_counts_once_with_its_later_entry_as_in_json() -> None:
     fields = ["/a", "1" * 64, "2026-03-01", "2026-03-01", "/a", "2" * 64, "2025-01-01", "2026-03-01"]
-    assert dict(KeptEntries(fields)) == {"/a": Entry("2" * 64, date(2025, 1, 1), DAY)}
+    assert dict(ManifestFields(fields)) == {"/a": Entry("2" * 64, date(2025, 1, 1), DAY)}
 
 
 def test_a_damaged_or_missing_kept_file_is_not_read(tmp_path: Path) -> None:
-    path = kept(tmp_path, ENTRIES)
+    path = kept(tmp_path, ROWS)
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
     path.write_bytes(bytes(data))
@@ -76,7 +76,7 @@ def test_a_damaged_or_missing_kept_file_is_not_read(tmp_path: Path) -> None:
 
 def test_a_writer_discarded_leaves_no_file(tmp_path: Path) -> None:
     writer = KeptManifestWriter(tmp_path / "kept.bin")
-    list(writer.passing(ENTRIES))
+    list(writer.passing(ROWS))
     writer.discard()
     assert list(tmp_path.iterdir()) == []
 
@@ -129,7 +129,7 @@ def test_entries_are_kept_only_when_the_manifest_was_written(tmp_path: Path) -> 
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        kept_while_written(tmp_path / "kept.bin", ENTRIES, lambda entries: [b"{}"], fails)
+        kept_while_written(tmp_path / "kept.bin", ROWS, lambda rows: [b"{}"], fails)
     assert list(tmp_path.iterdir()) == []
-    written = kept_while_written(tmp_path / "kept.bin", ENTRIES, lambda e: [str(len(list(e))).encode()], b"".join)
+    written = kept_while_written(tmp_path / "kept.bin", ROWS, lambda rows: [str(len(list(rows))).encode()], b"".join)
     assert written == b"3" and [path.name for path in tmp_path.iterdir()] == ["kept.bin"]

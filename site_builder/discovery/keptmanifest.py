@@ -9,7 +9,8 @@ sealed with a digest of its own and with the digest of the manifest's bytes.
 The next build reads that file when the manifest's bytes still have that
 digest (reading and hashing 13 MB is ~20 ms: a file's identity would not do,
 on a file system with coarse timestamps or after a checkout within one tick),
-and makes an entry only when one is asked for (:class:`KeptEntries`);
+and makes an entry only when one is asked for (:class:`~.manifest.ManifestFields`;
+the manifest's rows of unchanged URLs are carried as the fields read);
 otherwise (another manifest, another previous manifest named, the kept file
 damaged or missing) it parses the manifest as before.
 """
@@ -18,15 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from ..cache import cache_file, seal_in_place, unsealed
 from ..config import RegistryConfig
-from .manifest import Days, DayTexts, Entry
+from .manifest import ManifestFields, Row
 
-__all__ = ["KeptEntries", "KeptManifestWriter", "kept_manifest_path", "kept_while_written", "read_kept_manifest"]
+__all__ = ["KeptManifestWriter", "kept_manifest_path", "kept_while_written", "read_kept_manifest"]
 
 R = TypeVar("R")
 
@@ -46,36 +47,7 @@ def kept_manifest_path(config: RegistryConfig) -> Path:
     return cache_file(config).with_name(KEPT_FILE)
 
 
-class KeptEntries(Mapping[str, Entry]):
-    """URL path -> entry, over the kept fields; each entry made when asked for (what the build asks of most)."""
-
-    def __init__(self, fields: list[str]) -> None:
-        self._fields = fields  # url, sha256, first published, last changed; url, ...
-        self._at = dict(zip(fields[0::4], range(0, len(fields), 4), strict=True))  # the last of a URL counts
-        self._day = Days()
-
-    def get(self, url: str, default: object = None) -> object:  # type: ignore[override]
-        at = self._at.get(url)
-        if at is None:
-            return default
-        fields, day = self._fields, self._day
-        return Entry(fields[at + 1], day[fields[at + 2]], day[fields[at + 3]])
-
-    def __getitem__(self, url: str) -> Entry:
-        entry = self.get(url)
-        if entry is None:
-            raise KeyError(url)
-        assert isinstance(entry, Entry)
-        return entry
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
-def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
+def read_kept_manifest(path: Path, manifest: Path) -> ManifestFields | None:
     """The kept entries, when they are those of the bytes of ``manifest`` now; else None."""
     try:
         payload = unsealed(MAGIC, path.read_bytes())
@@ -89,19 +61,19 @@ def read_kept_manifest(path: Path, manifest: Path) -> KeptEntries | None:
     fields = payload[_CONTENT:].decode("utf-8", "surrogateescape").split("\0")
     if fields.pop() != "" or len(fields) % 4:
         return None
-    return KeptEntries(fields)
+    return ManifestFields(fields)
 
 
 def kept_while_written(
     path: Path,
-    entries: Iterable[tuple[str, Entry]],
-    encode: Callable[[Iterable[tuple[str, Entry]]], Iterable[bytes]],
+    rows: Iterable[Row],
+    encode: Callable[[Iterable[Row]], Iterable[bytes]],
     write: Callable[[Iterable[bytes]], R],
 ) -> R:
-    """``write(encode(entries))``, the manifest's bytes, with its entries kept at ``path`` (only if it succeeds)."""
+    """``write(encode(rows))``, the manifest's bytes, with its rows kept at ``path`` (only if it succeeds)."""
     keeping = KeptManifestWriter(path)
     try:
-        written = write(keeping.hashing(encode(keeping.passing(entries))))
+        written = write(keeping.hashing(encode(keeping.passing(rows))))
         keeping.commit()
     except BaseException:
         keeping.discard()
@@ -110,7 +82,7 @@ def kept_while_written(
 
 
 class KeptManifestWriter:
-    """Writes the entries of the manifest being written to its kept file, as they pass (:meth:`passing`).
+    """Writes the rows of the manifest being written to its kept file, as they pass (:meth:`passing`).
 
     Nothing is held but a few thousand entries at a time (at 100k records the
     manifest has 706k URLs).  The manifest's bytes pass through :meth:`hashing`;
@@ -124,19 +96,17 @@ class KeptManifestWriter:
         self.temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self.handle = open(self.temporary, "w+b")  # noqa: SIM115 - closed by commit() or discard()
         self.handle.write(MAGIC + bytes(_DIGEST) + bytes(_CONTENT))
-        self._day = DayTexts()
         self._content = _content_hash()
 
-    def passing(self, entries: Iterable[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
-        """``entries``, each also written to the kept file as it passes."""
+    def passing(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """``rows``, each also written to the kept file as it passes."""
         lines: list[str] = []
-        day = self._day
-        for url, entry in entries:
-            lines.append(f"{url}\0{entry.sha256}\0{day[entry.first_published]}\0{day[entry.last_changed]}\0")
+        for row in rows:
+            lines.append(f"{row[0]}\0{row[1]}\0{row[2]}\0{row[3]}\0")
             if len(lines) == _FLUSH:
                 self.handle.write("".join(lines).encode("utf-8", "surrogateescape"))
                 lines.clear()
-            yield url, entry
+            yield row
         self.handle.write("".join(lines).encode("utf-8", "surrogateescape"))
 
     def hashing(self, parts: Iterable[bytes]) -> Iterator[bytes]:

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from itertools import islice
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) writes for a string
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -35,6 +36,8 @@ class Entry(NamedTuple):
 
 
 Manifest = Mapping[str, Entry]  # URL path ("/records/x/") -> entry
+# A manifest line's fields as written: URL path, SHA-256 (hex), first published and last changed (ISO dates).
+Row = tuple[str, str, str, str]
 
 
 class Days(dict[str, date]):
@@ -51,6 +54,48 @@ class DayTexts(dict[date, str]):
     def __missing__(self, value: date) -> str:
         text = self[value] = value.isoformat()
         return text
+
+
+class ManifestFields(Mapping[str, Entry]):
+    """URL path -> entry, over a manifest's fields as written (``url, sha256, first, last, url, ...``).
+
+    What a build keeps of the manifest it wrote (:mod:`.keptmanifest`): an
+    entry is made only when asked for (pages ask for a few dates), and carrying
+    dates forward (:func:`rows_of`) reads the fields as they are.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self._fields = fields
+        self._at = dict(zip(fields[0::4], range(0, len(fields), 4), strict=True))  # the last of a URL counts
+        self._day = Days()
+
+    def texts(self, url: str) -> tuple[str, str, str] | None:
+        """The SHA-256, first-published and last-changed fields of ``url`` as written; None if it has none."""
+        at = self._at.get(url)
+        if at is None:
+            return None
+        fields = self._fields
+        return fields[at + 1], fields[at + 2], fields[at + 3]
+
+    def get(self, url: str, default: object = None) -> object:  # type: ignore[override]
+        at = self._at.get(url)
+        if at is None:
+            return default
+        fields, day = self._fields, self._day
+        return Entry(fields[at + 1], day[fields[at + 2]], day[fields[at + 3]])
+
+    def __getitem__(self, url: str) -> Entry:
+        entry = self.get(url)
+        if entry is None:
+            raise KeyError(url)
+        assert isinstance(entry, Entry)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 class CarriedDates(Protocol):
@@ -149,50 +194,71 @@ class ListedFiles:
         return ((url, known[file_for_url(url)][0].hex()) for url in self.urls if keep is None or keep(url))
 
 
-def entries_of(digests: Iterable[tuple[str, str]], dates: CarriedDates) -> Iterator[tuple[str, Entry]]:
-    """(URL path, manifest entry) of each (URL path, digest), in their order: dates carried from ``dates``."""
-    previous, build_date = dates.previous, dates.build_date
+def rows_of(digests: Iterable[tuple[str, str]], dates: CarriedDates) -> Iterator[Row]:
+    """The manifest row of each (URL path, digest), in their order: dates carried from ``dates``.
+
+    A URL keeps its first-published date for ever; its last-changed date moves
+    (to the build date) only when its digest does; a new URL gets the build
+    date.  Carried as the texts written (ISO dates compare as the dates do):
+    a URL whose content is unchanged, nearly every one in an incremental
+    build, keeps its previous row's fields as they are.
+    """
+    texts, built = previous_texts(dates.previous), dates.build_date.isoformat()
     for url, digest in digests:
-        yield url, carried(digest, previous.get(url), build_date)
+        old = texts(url)
+        if old is None:
+            yield url, digest, built, built
+        elif old[0] == digest:
+            yield url, digest, old[1], old[2]
+        else:
+            yield url, digest, old[1], max(built, old[1])
 
 
-def carried(digest: str, old: Entry | None, build_date: date) -> Entry:
-    """A URL's entry: dates kept from ``old`` (its previous one); a new URL or new content gets ``build_date``."""
-    if old is None:
-        return Entry(digest, build_date, build_date)
-    if old.sha256 == digest:
-        return old
-    return Entry(digest, old.first_published, max(build_date, old.first_published))
+def previous_texts(previous: Manifest) -> Callable[[str], tuple[str, str, str] | None]:
+    """URL path -> the SHA-256, first-published and last-changed texts of its entry in ``previous`` (or None)."""
+    if isinstance(previous, ManifestFields):
+        return previous.texts
+    day = DayTexts()
+
+    def texts(url: str) -> tuple[str, str, str] | None:
+        entry = previous.get(url)
+        return None if entry is None else (entry.sha256, day[entry.first_published], day[entry.last_changed])
+
+    return texts
+
+
+def entry_rows(entries: Iterable[tuple[str, Entry]]) -> Iterator[Row]:
+    """The rows of (URL path, entry) pairs, in their order."""
+    day = DayTexts()
+    return ((url, e.sha256, day[e.first_published], day[e.last_changed]) for url, e in entries)
 
 
 def manifest_json(entries: Mapping[str, Entry], site_url: str) -> bytes:
     """The manifest file's bytes (:func:`manifest_parts` joined), of ``entries`` in any order."""
-    return "".join(manifest_parts(sorted(entries.items()), site_url)).encode("utf-8")
+    return "".join(manifest_parts(entry_rows(sorted(entries.items())), site_url)).encode("utf-8")
 
 
-def manifest_parts(entries: Iterable[tuple[str, Entry]], site_url: str, lines: int = 4096) -> Iterator[str]:
-    """The manifest file of ``entries`` (in URL order), a few thousand URLs at a time (~130 MB at 100k records).
+def manifest_parts(rows: Iterable[Row], site_url: str, lines: int = 4096) -> Iterator[str]:
+    """The manifest file of ``rows`` (in URL order), a few thousand URLs at a time (~130 MB at 100k records).
 
     One URL a line, so a deploy's change reads as a diff of the lines it
     touched.  Each line is what ``json.dumps`` (no indentation, default
-    separators) writes for the URL and its entry; the keys are spelled out
-    and the dates, which need no escaping, are formatted once per distinct
-    date: on a large site this runs for every URL.
+    separators) writes for the URL and its entry, with the keys spelled out
+    and the dates as they are (ISO dates need no escaping): on a large site
+    this runs for every URL.
     """
-    dump = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options makes one per call
-    day = DayTexts()
     head = json.dumps({"manifest_version": MANIFEST_VERSION, "site_url": site_url}, ensure_ascii=False)[1:-1]
-    rows = (
-        f'  {dump(url)}: {{"first_published": "{day[e.first_published]}", '
-        f'"last_changed": "{day[e.last_changed]}", "sha256": {dump(e.sha256)}}}'
-        for url, e in entries
+    quote = encode_basestring
+    lines_of = (
+        f'  {quote(url)}: {{"first_published": "{first}", "last_changed": "{last}", "sha256": {quote(sha)}}}'
+        for url, sha, first, last in rows
     )
-    first = f'{{{head},\n"urls": {{\n'
-    separator = first
-    while chunk := list(islice(rows, lines)):
+    opening = f'{{{head},\n"urls": {{\n'
+    separator = opening
+    while chunk := list(islice(lines_of, lines)):
         yield separator + ",\n".join(chunk)
         separator = ",\n"
-    if separator is first:  # no entry
+    if separator is opening:  # no entry
         yield f'{{{head}, "urls": {{}}}}\n'
     else:
         yield "\n}}\n"

@@ -15,7 +15,7 @@ from ..writer import replace_file, replace_file_from
 from .dates import WrittenManifest
 from .helpers import discovery_for
 from .keptmanifest import kept_manifest_path, kept_while_written
-from .manifest import MANIFEST_FILE, Entry, ListedFiles, entries_of, manifest_parts, url_for_file
+from .manifest import MANIFEST_FILE, ListedFiles, ManifestFields, Row, manifest_parts, rows_of, url_for_file
 from .sitemap import in_sitemap, redirect_urls, remove_sitemaps, sitemap_pages
 
 
@@ -43,7 +43,7 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     once; one build date even when a build runs past midnight).  Files this
     build did not change are not read again: their digests come from the memo
     of :mod:`.filedigests`, saved here for the next build.  In a serve session
-    the entries written are also kept in its memory (:class:`~.dates.WrittenManifest`),
+    the rows written are also kept in its memory (:class:`~.dates.WrittenManifest`),
     where the next rebuild finds its publication dates; in other builds with a cache, in a
     file beside the cache (:mod:`.keptmanifest`), where the next build does.
     """
@@ -53,43 +53,43 @@ def publish(renderer: Renderer, library: Library, out_dir: Path) -> None:
     remove_sitemaps(out_dir)
     files = ListedFiles(out_dir, memo)
     redirects = redirect_urls(library)
-    pages = dict(entries_of(files.digests(lambda url: in_sitemap(url, redirects)), dates))
+    pages = {row[0]: row[3] for row in rows_of(files.digests(lambda url: in_sitemap(url, redirects)), dates)}
     sitemaps = []
     for name, content in sitemap_pages(config, library, pages):
         replace_file(out_dir / name, content)
         sitemaps.append((url_for_file(name), hashlib.sha256(content).hexdigest()))
     del pages
-    entries = merged(entries_of(files.digests(), dates), sorted(entries_of(sitemaps, dates)))
-    memory, kept = found.files.memory, dict[str, Entry]()
-    if memory is not None:  # a serve session: the next rebuild's dates come from these entries, not the file
+    rows = merged(rows_of(files.digests(), dates), sorted(rows_of(sitemaps, dates)))
+    memory, kept = found.files.memory, list[str]()
+    if memory is not None:  # a serve session: the next rebuild's dates come from these rows, not the file
         memory.manifest = None
-        entries = kept_in(entries, kept)
+        rows = kept_in(rows, kept)
 
-    def encoded(entries: Iterable[tuple[str, Entry]]) -> Iterator[bytes]:
-        return (part.encode("utf-8") for part in manifest_parts(entries, config.site_url))
+    def encoded(rows: Iterable[Row]) -> Iterator[bytes]:
+        return (part.encode("utf-8") for part in manifest_parts(rows, config.site_url))
 
     write = partial(replace_file_from, out_dir / MANIFEST_FILE)
-    if memory is None and config.use_cache:  # the next build's dates come from its copy of the entries
-        written = kept_while_written(kept_manifest_path(config), entries, encoded, write)
+    if memory is None and config.use_cache:  # the next build's dates come from its copy of the rows
+        written = kept_while_written(kept_manifest_path(config), rows, encoded, write)
     else:
-        written = write(encoded(entries))
+        written = write(encoded(rows))
     if memory is not None:
-        memory.manifest = WrittenManifest.of(written, kept)
+        memory.manifest = WrittenManifest.of(written, ManifestFields(kept))
     memo.save()
 
 
-def kept_in(entries: Iterable[tuple[str, Entry]], kept: dict[str, Entry]) -> Iterator[tuple[str, Entry]]:
-    """``entries``, each also put in ``kept`` as it passes."""
-    for url, entry in entries:
-        kept[url] = entry
-        yield url, entry
+def kept_in(rows: Iterable[Row], fields: list[str]) -> Iterator[Row]:
+    """``rows``, the fields of each also added to ``fields`` as it passes."""
+    for row in rows:
+        fields.extend(row)
+        yield row
 
 
-def merged(entries: Iterable[tuple[str, Entry]], few: list[tuple[str, Entry]]) -> Iterator[tuple[str, Entry]]:
-    """``entries`` with the ``few`` others (the sitemap's) put in their places: both in URL order, no URL in both."""
+def merged(rows: Iterable[Row], few: list[Row]) -> Iterator[Row]:
+    """``rows`` with the ``few`` others (the sitemap's) put in their places: both in URL order, no URL in both."""
     pending = deque(few)
-    for url, entry in entries:
-        while pending and pending[0][0] < url:
+    for row in rows:
+        while pending and pending[0][0] < row[0]:
             yield pending.popleft()
-        yield url, entry
+        yield row
     yield from pending

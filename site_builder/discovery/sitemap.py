@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape
 from ..config import RegistryConfig
 from ..library import Library
 from ..render import Page
-from .manifest import Entry
 from .urls import alias_path
 
 MAX_URLS = 50_000
@@ -35,32 +34,30 @@ def in_sitemap(url: str, redirects: Container[str]) -> bool:
     return (url.endswith("/") or url.endswith(".html")) and url not in redirects and url not in NOT_LISTED
 
 
-def page_urls(entries: Mapping[str, Entry], library: Library) -> list[str]:
+def page_urls(changed: Mapping[str, str], library: Library) -> list[str]:
     """URL paths of the pages to list, in order."""
     redirects = redirect_urls(library)
-    return sorted(url for url in entries if in_sitemap(url, redirects))
+    return sorted(url for url in changed if in_sitemap(url, redirects))
 
 
-def urlset(site_url: str, urls: Sequence[str], entries: Mapping[str, Entry]) -> bytes:
-    rows = "".join(
-        f"<url><loc>{escape(site_url + url)}</loc><lastmod>{entries[url].last_changed.isoformat()}</lastmod></url>\n"
-        for url in urls
-    )
+def urlset(site_url: str, urls: Sequence[str], changed: Mapping[str, str]) -> bytes:
+    rows = "".join(f"<url><loc>{escape(site_url + url)}</loc><lastmod>{changed[url]}</lastmod></url>\n" for url in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n{rows}</urlset>\n'.encode()
 
 
-def sitemap_files(
-    site_url: str, urls: Sequence[str], entries: Mapping[str, Entry], limit: int = MAX_URLS
-) -> list[Page]:
-    """``sitemap.xml``, or past ``limit`` URLs a sitemap index plus ``sitemap-<n>.xml`` parts."""
+def sitemap_files(site_url: str, urls: Sequence[str], changed: Mapping[str, str], limit: int = MAX_URLS) -> list[Page]:
+    """``sitemap.xml``, or past ``limit`` URLs a sitemap index plus ``sitemap-<n>.xml`` parts.
+
+    ``changed``: URL path -> its manifest's last-changed date (ISO, as written there).
+    """
     site_url = site_url.rstrip("/")
     if len(urls) <= limit:
-        return [("sitemap.xml", urlset(site_url, urls, entries))]
+        return [("sitemap.xml", urlset(site_url, urls, changed))]
     chunks = [urls[i : i + limit] for i in range(0, len(urls), limit)]
-    parts = [(f"sitemap-{n}.xml", urlset(site_url, chunk, entries)) for n, chunk in enumerate(chunks, start=1)]
+    parts = [(f"sitemap-{n}.xml", urlset(site_url, chunk, changed)) for n, chunk in enumerate(chunks, start=1)]
     rows = "".join(
         f"<sitemap><loc>{escape(f'{site_url}/{name}')}</loc>"
-        f"<lastmod>{max(entries[u].last_changed for u in chunk).isoformat()}</lastmod></sitemap>\n"
+        f"<lastmod>{max(changed[u] for u in chunk)}</lastmod></sitemap>\n"
         for (name, _), chunk in zip(parts, chunks, strict=True)
     )
     index = f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NAMESPACE}">\n{rows}</sitemapindex>\n'
@@ -73,11 +70,11 @@ def remove_sitemaps(out_dir: Path) -> None:
         (out_dir / stale).unlink(missing_ok=True)
 
 
-def sitemap_pages(config: RegistryConfig, library: Library, entries: Mapping[str, Entry]) -> list[Page]:
-    """The sitemap file(s) for the manifest ``entries``; none without ``site_url``."""
+def sitemap_pages(config: RegistryConfig, library: Library, changed: Mapping[str, str]) -> list[Page]:
+    """The sitemap file(s) of the pages in ``changed`` (URL path -> last-changed date); none without ``site_url``."""
     if not config.site_url:
         return []
-    return sitemap_files(config.site_url, page_urls(entries, library), entries)
+    return sitemap_files(config.site_url, page_urls(changed, library), changed)
 
 
 def robots_txt(config: RegistryConfig) -> Iterable[Page]:
