@@ -226,7 +226,10 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     )
     template = root / "templates" / "record.html"
     original = template.read_text(encoding="utf-8")
-    template.write_text(original + "{# edited #}\n", encoding="utf-8")
+    edited = original.replace("{% block content %}", "{% block content %}<!-- edited -->", 1)  # every record page
+    if edited == original:
+        raise SystemExit(f"benchmarks: {template} has no content block to edit")
+    template.write_text(edited, encoding="utf-8")
     tedit, report = ours(root)
     template.write_text(original, encoding="utf-8")
     lines.append(

@@ -4,7 +4,9 @@ Everything is keyed by content digests: each record file (with its
 attachments), and one *environment key* for all the rest that rendering
 depends on: the code (``__version__`` and a digest of the package source),
 the templates, the configuration and the library versions.  Any change of
-the environment invalidates every rendered output (simplest-correct).
+the environment invalidates every rendered output (simplest-correct).  What the
+last build published is still known then (:class:`EarlierOutputs`): a page
+rendered again to the same bytes is the file already there, not a new one.
 
 The cache is one file in ``cache_dir`` (per output folder) holding a run of pickles, written
 atomically, prefixed by a magic line and a digest of its payload: a cache that is missing, truncated,
@@ -101,6 +103,30 @@ class BuildCache:
     def outputs(self) -> Published:
         """Every file the build published, records' and groups': site-relative path -> state."""
         return Published([entry.outputs for entry in self.records.values()] + [g.outputs for g in self.groups.values()])
+
+
+@dataclass
+class EarlierOutputs:
+    """The files the last build published, by record file name and by group: each file's state.
+
+    True whatever that build's environment was: a file is reused only while it
+    still has the identity recorded, and so holds the bytes whose digest is
+    recorded.  A build of another environment renders everything again (none
+    of the cache's renders hold for it), and publishes each output whose bytes
+    come out the same as the file already there: after a template edit, only
+    the pages it changed are new files (and the search index, keyed by the
+    pages' digests, runs only for those).
+    """
+
+    records: dict[str, Mapping[str, FileState]] = field(default_factory=dict)
+    groups: dict[str, Mapping[str, FileState]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, cache: BuildCache | None) -> EarlierOutputs:
+        if cache is None:
+            return cls()
+        records = {name: entry.outputs for name, entry in cache.records.items()}
+        return cls(records, {name: group.outputs for name, group in cache.groups.items()})
 
 
 def digest_bytes(*parts: bytes) -> bytes:
@@ -251,8 +277,12 @@ def unsealed(magic: bytes, data: bytes) -> bytes | None:
     return payload
 
 
-def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
-    """The cache of the last build in this environment, or None when there is none we can trust."""
+def load_cache(config: RegistryConfig) -> BuildCache | None:
+    """The cache of the last build, or None when there is none we can trust to be one.
+
+    Of any environment: its renders hold only for a build of its ``key``, the
+    states of the files it published for any (see :class:`EarlierOutputs`).
+    """
     try:
         payload = unsealed(MAGIC, cache_file(config).read_bytes())
     except OSError:
@@ -260,16 +290,16 @@ def load_cache(config: RegistryConfig, key: bytes) -> BuildCache | None:
     if payload is None:
         return None
     try:
-        return _unpickled(io.BytesIO(payload), key)
+        return _unpickled(io.BytesIO(payload))
     except Exception:  # corrupt despite the digest, or classes that changed shape: rebuild from scratch
         return None
 
 
-def _unpickled(stream: IO[bytes], key: bytes) -> BuildCache | None:
+def _unpickled(stream: IO[bytes]) -> BuildCache | None:
     """The cache from the pickles of :func:`_pickle_into`, each read with a memo of its own as it was written."""
     head = pickle.load(stream)
-    if not (isinstance(head, tuple) and len(head) == 4 and head[0] == key):
-        return None  # another environment's: its records are not even read
+    if not (isinstance(head, tuple) and len(head) == 4 and isinstance(head[0], bytes)):
+        return None
     found = BuildCache(head[0], {}, head[1], head[2])
     while len(found.records) < head[3]:
         found.records.update(pickle.load(stream))

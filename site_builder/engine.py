@@ -39,6 +39,7 @@ from .buildstate import (
 from .buildstate import write_state as save_state
 from .cache import (
     BuildCache,
+    EarlierOutputs,
     GroupEntry,
     RecordEntry,
     digest_bytes,
@@ -119,7 +120,8 @@ class Engine:
         self.stages = Stages(self.report)
         self.problems: list[Problem] = []
         self.sources: list[Source] = []
-        self.cache: BuildCache | None = None
+        self.cache: BuildCache | None = None  # the last build's, when it had this build's environment
+        self.earlier = EarlierOutputs()  # the files the last build published, whatever its environment
         self.dates: Any = None
         self.key = b""
         self.recording: Any = None
@@ -166,11 +168,14 @@ class Engine:
                 source.digest = self._source_digest(source, self.state)
 
     def _load_cache(self) -> BuildCache | None:
+        """The last build's cache when its environment is this build's; what it published in any case (``earlier``)."""
         remembered = self.memory.cache if self.memory is not None else None
-        if remembered is not None and remembered.key == self.key:
-            self.trusted = True
-            return remembered
-        return load_cache(self.config, self.key) if self.config.use_cache else None
+        cache = remembered if remembered is not None else load_cache(self.config) if self.config.use_cache else None
+        self.earlier = EarlierOutputs.of(cache)
+        if cache is None or cache.key != self.key:
+            return None  # renders of another environment: none holds for this one
+        self.trusted = cache is remembered
+        return cache
 
     def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
         """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
@@ -323,8 +328,7 @@ class Engine:
                 done[source.name] = entry.summary
                 self.new_cache.records[source.name] = entry
             else:
-                old = self.cache.records.get(source.name) if self.cache is not None else None
-                tasks.append(RecordTask(source.name, old, source.has_attachments))
+                tasks.append(RecordTask(source.name, self.earlier.records.get(source.name), source.has_attachments))
         total, count = len(self.sources), len(done)
         if self.progress is not None:
             self.progress("records", count, total)
@@ -380,7 +384,7 @@ class Engine:
         if self.recording is not None:
             log = object.__getattribute__(self.recording, "log")
             log.clear()
-        previous = old.outputs if old is not None else {}
+        previous = self.earlier.groups.get(name, {})
         previous_pages = old.pages if old is not None else {}
         entry = GroupEntry(inputs, {})
         kept: list[Any] = []  # the lookups of lazy pages reused, which this build did not make again
@@ -420,11 +424,10 @@ class Engine:
         Only a record or group whose outputs this build did not reuse whole can have left one:
         a reused entry is the cache's own object, and every path it names is published still.
         """
-        old, new = self.cache, self.new_cache
-        if old is None:
-            return
-        replaced = [e.outputs for name, e in old.records.items() if new.records.get(name) is not e]
-        replaced += [g.outputs for name, g in old.groups.items() if new.groups.get(name) is not g]
+        new = self.new_cache
+        reused = {id(e.outputs) for e in new.records.values()} | {id(g.outputs) for g in new.groups.values()}
+        earlier = (*self.earlier.records.values(), *self.earlier.groups.values())
+        replaced = [outputs for outputs in earlier if id(outputs) not in reused]
         for path in sorted({path for outputs in replaced for path in outputs if path not in published}):
             writer.remove(path)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Lookup, RecordEntry, source_digest
+from .cache import Lookup, source_digest
 from .config import RegistryConfig
 from .filestates import FileState, PackedStates
 from .library import RecordSummary, summarize
@@ -115,7 +115,7 @@ def lookups_hold(lookups: Sequence[Lookup], dates: Any) -> bool:
 @dataclass(slots=True)
 class RecordTask:
     name: str  # record file name, in the records folder: the cache's key
-    previous: RecordEntry | None = None  # what the last build published for it
+    previous: Mapping[str, FileState] | None = None  # the files the last build published for it
     has_attachments: bool = False
 
 
@@ -161,7 +161,7 @@ class RecordWork:
         writer = self.writer
         before = (writer.files_written, writer.bytes_written)
         creating = writer.creating_seconds
-        previous = task.previous.outputs if task.previous is not None else {}
+        previous = task.previous if task.previous is not None else {}
         outputs: dict[str, FileState] = {}
         for output in RECORD_OUTPUTS:
             for relative, content in output(self.renderer, result, attachments):

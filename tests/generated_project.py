@@ -30,3 +30,12 @@ def cold_tree(root: Path, tmp_path: Path, **overrides: object) -> dict[str, byte
     """What a cold build of ``root`` publishes (built beside, without the cache)."""
     build_site(config(root, site_dir=str(tmp_path / "cold-site"), use_cache=False, **overrides))
     return tree(tmp_path / "cold-site")
+
+
+def edit_template(root: Path, name: str) -> None:
+    """A visible change to template ``name``: a comment at the start of its content block."""
+    template = root / "templates" / name
+    text = template.read_text(encoding="utf-8")
+    edited = text.replace("{% block content %}", "{% block content %}<!-- edited -->", 1)
+    assert edited != text, f"{name} has no content block"
+    template.write_text(edited, encoding="utf-8")

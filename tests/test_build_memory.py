@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from generated_project import config, generated_project, tree
+from generated_project import config, edit_template, generated_project, tree
 
 from site_builder import engine
 from site_builder.build import render_registry
@@ -87,6 +87,19 @@ def test_a_rebuild_with_memory_removes_the_outputs_of_a_record_that_is_gone(proj
     gone = sorted((project / "records").glob("*.md"))[3]
     gone.unlink()
     serve_rebuild(project, memory)
+    assert not (project / "served" / "records" / gone.stem).exists()
+    assert tree(project / "served") == cold_tree(project, tmp_path)
+
+
+def test_a_template_edit_with_memory_renders_every_record_and_removes_a_gone_ones_outputs(
+    project: Path, tmp_path: Path
+) -> None:
+    memory = BuildMemory()
+    serve_rebuild(project, memory)
+    edit_template(project, "record.html")
+    gone = sorted((project / "records").glob("*.md"))[3]
+    gone.unlink()
+    assert serve_rebuild(project, memory) == 11
     assert not (project / "served" / "records" / gone.stem).exists()
     assert tree(project / "served") == cold_tree(project, tmp_path)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated_project import config, generated_project
+from generated_project import config, edit_template, generated_project
 
 from site_builder.build import build_site, render_registry
 from site_builder.discovery import search, searchshards
@@ -83,8 +83,7 @@ def record_ids(root: Path) -> list[str]:
 
 def edit_home_template(root: Path) -> None:
     """A change that rebuilds the site but leaves every record page as it was."""
-    template = root / "templates" / "home.html"
-    template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    edit_template(root, "home.html")
 
 
 def edit_title(root: Path, index: int = 5) -> str:

@@ -7,7 +7,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from generated_project import cold_tree, config, generated_project, tree
+from generated_project import cold_tree, config, edit_template, generated_project, tree
 
 from site_builder import cache
 from site_builder.build import build_site
@@ -39,10 +39,29 @@ def test_a_record_edit_rerenders_that_record_only_and_matches_a_cold_build(proje
 
 def test_a_template_edit_rerenders_every_record_and_matches_a_cold_build(project: Path, tmp_path: Path) -> None:
     build_site(config(project))
-    template = project / "templates" / "record.html"
-    template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    edit_template(project, "record.html")
     report = build_site(config(project))
     assert report.rendered_records == 24
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_template_edit_publishes_new_files_only_for_the_pages_it_changes(project: Path) -> None:
+    build_site(config(project))
+    records = (project / "site" / "records").rglob("*.*")
+    others = {path: path.stat().st_ino for path in records if path.suffix != ".html"}  # data, badges, citations
+    edit_template(project, "record.html")
+    report = build_site(config(project))
+    assert report.rendered_records == 24
+    assert report.written_files == 24  # the record pages alone
+    assert {path: path.stat().st_ino for path in others} == others
+
+
+def test_a_template_edit_that_changes_no_page_writes_no_file(project: Path, tmp_path: Path) -> None:
+    build_site(config(project))
+    template = project / "templates" / "record.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{# a comment #}", encoding="utf-8")
+    report = build_site(config(project))
+    assert (report.rendered_records, report.written_files) == (24, 0)
     assert tree(project / "site") == cold_tree(project, tmp_path)
 
 
