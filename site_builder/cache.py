@@ -1,12 +1,14 @@
 """The build cache: what the last build read and wrote, so that a rebuild redoes only what an edit affects.
 
 Everything is keyed by content digests: each record file (with its
-attachments), and one *environment key* for all the rest that rendering
-depends on: the code (``__version__`` and a digest of the package source),
-the templates, the configuration and the library versions.  Any change of
-the environment invalidates every rendered output (simplest-correct).  What the
-last build published is still known then (:class:`EarlierOutputs`): a page
-rendered again to the same bytes is the file already there, not a new one.
+attachments), the templates each group of outputs used (and those the
+records used, together: :mod:`.templatesources`), and one *render key* for
+all the rest that rendering depends on: the code (``__version__`` and a
+digest of the package source), the configuration and the library versions.
+A change of the render key invalidates every rendered output (simplest-correct);
+a template edit, the outputs that used the template.  What the last build
+published is still known either way (:class:`EarlierOutputs`): a page rendered
+again to the same bytes is the file already there, not a new one.
 
 The cache is one file in ``cache_dir`` (per output folder) holding a run of pickles, written
 atomically, prefixed by a magic line and a digest of its payload: a cache that is missing, truncated,
@@ -35,11 +37,12 @@ from . import __version__
 from .config import RegistryConfig
 from .filestates import FileState, Published
 
-if TYPE_CHECKING:  # not imported at run time: a no-op rebuild never needs the record model
+if TYPE_CHECKING:  # not imported at run time: a no-op rebuild never needs the record model or Jinja
     from .library import RecordSummary
+    from .templatesources import Used
 
 CACHE_FILE = "build-cache.pickle"
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"site-builder build cache %d\n" % FORMAT
 PICKLE_BATCH = 1000  # records pickled with one memo
 _DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")
@@ -91,6 +94,7 @@ class GroupEntry:
     outputs: dict[str, FileState]
     lookups: tuple[Lookup, ...] = ()
     pages: dict[str, tuple[bytes, tuple[Lookup, ...]]] = field(default_factory=dict)
+    templates: Used = field(default_factory=dict)  # what its renders used (templatesources)
 
 
 @dataclass
@@ -99,6 +103,7 @@ class BuildCache:
     records: dict[str, RecordEntry] = field(default_factory=dict)  # by record file name
     groups: dict[str, GroupEntry] = field(default_factory=dict)
     complete_site: str = ""  # the site_dir a whole-site build committed with exactly these files, if any
+    templates: Used = field(default_factory=dict)  # what the records' renders used (templatesources)
 
     def outputs(self) -> Published:
         """Every file the build published, records' and groups': site-relative path -> state."""
@@ -199,10 +204,18 @@ def code_digest() -> bytes:
     return digest_bytes(text, tree_digest(package, "*.py"))
 
 
-def environment_key(config: RegistryConfig, *extra: bytes) -> bytes:
-    """Digest of everything every output depends on: code, templates, configuration, ``extra``."""
+def render_key(config: RegistryConfig) -> bytes:
+    """Digest of what every render depends on: the code and the configuration.
+
+    Not the templates: each render's are noted as it reads them (:mod:`.templatesources`).
+    """
     settings = config.model_dump_json(exclude=_RUN_SETTINGS).encode()
-    return digest_bytes(code_digest(), tree_digest(config.templates_dir), settings, *extra)
+    return digest_bytes(code_digest(), settings)
+
+
+def environment_key(config: RegistryConfig) -> bytes:
+    """:func:`render_key` and every file of the templates folder: what a no-op rebuild must find unchanged."""
+    return digest_bytes(render_key(config), tree_digest(config.templates_dir))
 
 
 def cache_folder(config: RegistryConfig) -> Path:
@@ -298,9 +311,9 @@ def load_cache(config: RegistryConfig) -> BuildCache | None:
 def _unpickled(stream: IO[bytes]) -> BuildCache | None:
     """The cache from the pickles of :func:`_pickle_into`, each read with a memo of its own as it was written."""
     head = pickle.load(stream)
-    if not (isinstance(head, tuple) and len(head) == 4 and isinstance(head[0], bytes)):
+    if not (isinstance(head, tuple) and len(head) == 5 and isinstance(head[0], bytes)):
         return None
-    found = BuildCache(head[0], {}, head[1], head[2])
+    found = BuildCache(head[0], {}, head[1], head[2], head[4])
     while len(found.records) < head[3]:
         found.records.update(pickle.load(stream))
     return found
@@ -318,7 +331,7 @@ def _pickle_into(file: IO[bytes], cache: BuildCache) -> None:
     Values shared across records (see ``share_values``) are shared within a batch.
     """
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dump((cache.key, cache.groups, cache.complete_site, len(cache.records)))
+    pickler.dump((cache.key, cache.groups, cache.complete_site, len(cache.records), cache.templates))
     records = iter(cache.records.items())
     while batch := dict(islice(records, PICKLE_BATCH)):
         pickler.clear_memo()

@@ -45,9 +45,11 @@ from .cache import (
     digest_bytes,
     environment_key,
     load_cache,
+    render_key,
     save_cache,
     share_lookups,
     source_digest,
+    tree_digest,
 )
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
@@ -61,6 +63,7 @@ from .render import LazyPage, Output, Renderer
 from .report import BuildReport, Progress, Stage
 from .resident import peak_resident, reset_peak_resident
 from .rules import check_library
+from .templatesources import TemplateSources, noted
 from .writer import SiteWriter
 
 try:
@@ -123,7 +126,9 @@ class Engine:
         self.cache: BuildCache | None = None  # the last build's, when it had this build's environment
         self.earlier = EarlierOutputs()  # the files the last build published, whatever its environment
         self.dates: Any = None
-        self.key = b""
+        self.key = b""  # the render key (cache.render_key): what every render depends on
+        self.templates: TemplateSources | None = None  # the templates as they are now, read as needed
+        self.records_hold = False  # whether the templates the cached records used are all unchanged
         self.recording: Any = None
         self.new_cache = BuildCache(b"")
         self.scanned_ns = 0
@@ -147,7 +152,10 @@ class Engine:
             self.dates = publication_dates(config, written=written)
         if self.dates is not None and self.build_date is not None:
             self.dates = replace(self.dates, build_date=self.build_date)
-        self.key = environment_key(config)
+        self.key = render_key(config)
+        self.templates = TemplateSources(config.templates_dir)
+        self.state_key = environment_key(config)  # every template as it is before any is read to render
+        self.static_inputs = digest_bytes(self.key, tree_digest(config.templates_dir / "assets"))
         self.new_cache = BuildCache(self.key)
         # The listing before the names: a file added between the two is then missing from the listing,
         # so the next build sees the folder changed (the other way round, that file would be in the
@@ -175,7 +183,14 @@ class Engine:
         if cache is None or cache.key != self.key:
             return None  # renders of another environment: none holds for this one
         self.trusted = cache is remembered
+        self.records_hold = self._templates_hold(cache.templates)
+        if self.records_hold:  # the records reused keep what they used
+            self.new_cache.templates = dict(cache.templates)
         return cache
+
+    def _templates_hold(self, used: Mapping[str, str | None]) -> bool:
+        assert self.templates is not None, "after the scan"
+        return self.templates.hold(used)
 
     def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
         """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
@@ -197,7 +212,7 @@ class Engine:
 
     def _cached(self, source: Source) -> RecordEntry | None:
         """The cache entry for a record file, when its source and the build-wide answers it used are unchanged."""
-        if self.cache is None or source.digest is None:
+        if self.cache is None or not self.records_hold or source.digest is None:
             return None
         entry = self.cache.records.get(source.name)
         if entry is None or entry.source != source.digest or not lookups_hold(entry.lookups, self.dates):
@@ -216,9 +231,14 @@ class Engine:
             return False
         if {s.name for s in self.sources} != set(cache.records):
             return False
+        static = cache.groups.get("static")  # the assets are its inputs, and no record's
+        if static is None or static.inputs != self.static_inputs:
+            return False
         if any(self._cached(s) is None for s in self.sources):
             return False
-        if not all(lookups_hold(g.lookups, self.dates) for g in cache.groups.values()):
+        if not all(
+            lookups_hold(g.lookups, self.dates) and self._templates_hold(g.templates) for g in cache.groups.values()
+        ):
             return False
         return outputs_still(site_dir, ((path, state[1:]) for path, state in cache.outputs().items()))
 
@@ -232,7 +252,8 @@ class Engine:
         cache = self.cache
         assert cache is not None
         published = cache.outputs()
-        if self.reread and self.config.use_cache:
+        stale = self.state is None or self.state.key != self.state_key  # a template no output uses was edited
+        if (self.reread or stale) and self.config.use_cache:
             self.new_cache = cache
             save_state(self.config, self._state(self.config.site_dir, published))
         self.report.records = len(cache.records)
@@ -295,12 +316,22 @@ class Engine:
         self.stages.run(
             "listings",
             lambda: self._group(
-                "library", library_inputs, writer, (p for out in LIBRARY_OUTPUTS for p in out(renderer, library))
+                "library",
+                library_inputs,
+                writer,
+                (p for out in LIBRARY_OUTPUTS for p in out(renderer, library)),
+                renderer.templates.read,
             ),
         )
         self.stages.run(
             "static",
-            lambda: self._group("static", self.key, writer, (p for out in STATIC_OUTPUTS for p in out(self.config))),
+            lambda: self._group(
+                "static",
+                self.static_inputs,
+                writer,
+                (p for out in STATIC_OUTPUTS for p in out(self.config)),
+                {},  # made of the configuration and the assets' files (their inputs), no template
+            ),
         )
         # Complete now: one view for the prune, the finalizers, the report and the build state.
         published = self.published = self.new_cache.outputs()
@@ -353,6 +384,7 @@ class Engine:
         lookups = share_lookups(result.lookups, self.recurring)
         outputs = result.outputs.share_names(self.names_tables)
         self.new_cache.records[name] = RecordEntry(result.source, summary, outputs, lookups)
+        noted(self.new_cache.templates, result.templates)
 
     def _check(self, summaries: dict[str, RecordSummary]) -> None:
         """Every problem of every record, and those across records, sorted; nothing is published if any."""
@@ -366,14 +398,19 @@ class Engine:
     def _library_inputs(self, summaries: list[RecordSummary]) -> bytes:
         return digest_bytes(self.key, b"".join(summary.digest for summary in summaries))
 
-    def _group(self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Output]) -> None:
-        """Outputs rendered together: reused as they are when their inputs did not change.
+    def _group(
+        self, name: str, inputs: bytes, writer: SiteWriter, pages: Iterable[Output], read: Mapping[str, str | None]
+    ) -> None:
+        """Outputs rendered together: reused as they are when their inputs and the templates they used did not change.
 
-        When they did, a lazy page whose own inputs and lookups are unchanged is still reused unrendered.
+        When they did, a lazy page whose own inputs and lookups are unchanged is still reused unrendered, if the
+        templates did not change.  ``read``: the templates the renderer of ``pages`` has read (when they are made).
         """
         old = self.cache.groups.get(name) if self.cache is not None else None
+        held = old is not None and self._templates_hold(old.templates)
         if (
             old is not None
+            and held
             and old.inputs == inputs
             and lookups_hold(old.lookups, self.dates)
             and writer.reuse_all(old.outputs)
@@ -385,7 +422,7 @@ class Engine:
             log = object.__getattribute__(self.recording, "log")
             log.clear()
         previous = self.earlier.groups.get(name, {})
-        previous_pages = old.pages if old is not None else {}
+        previous_pages = old.pages if old is not None and held else {}
         entry = GroupEntry(inputs, {})
         kept: list[Any] = []  # the lookups of lazy pages reused, which this build did not make again
         content: bytes | bytearray
@@ -404,6 +441,9 @@ class Engine:
                 path, content = page
             entry.outputs[path] = writer.put(path, content, previous.get(path))
         entry.lookups = (*log, *kept)
+        # What the renderer read for these pages and any before them (a superset is safe), and what the pages
+        # reused unrendered were made with (held: the same templates now).
+        entry.templates = {**old.templates, **read} if old is not None and held else dict(read)
         self.new_cache.groups[name] = entry
 
     def _reuse_lazy(
@@ -451,7 +491,7 @@ class Engine:
         rebuild in another process (:func:`~.buildstate.still_current`) reads.
         """
         records = self.new_cache.records
-        state = BuildState(self.key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
+        state = BuildState(self.state_key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
         state.sources = {
             s.name: (s.stat, records[s.name].source) for s in self.sources if s.stat is not None and s.name in records
         }

@@ -127,6 +127,7 @@ class RecordResult:
     problems: list[Problem]
     outputs: PackedStates = field(default_factory=PackedStates)
     lookups: tuple[Lookup, ...] = ()
+    templates: tuple[tuple[str, str | None], ...] = ()  # the worker's templates read, when more than it said
     written: int = 0
     written_bytes: int = 0
     creating_seconds: float = 0.0  # in the writer's file-creating system calls (see SiteWriter)
@@ -142,6 +143,7 @@ class RecordWork:
         if self.dates is not None and install_discovery is not None:
             install_discovery(self.renderer, self.dates)
         self.writer = SiteWriter(out_dir, previous_dir)
+        self.reported = 0  # how many templates the results so far have named
 
     def run(self, task: RecordTask) -> RecordResult:
         path = self.config.records_dir / task.name
@@ -173,10 +175,19 @@ class RecordWork:
             [],
             PackedStates.of(outputs),
             tuple(log),
+            self._templates_read(),
             writer.files_written - before[0],
             writer.bytes_written - before[1],
             writer.creating_seconds - creating,
         )
+
+    def _templates_read(self) -> tuple[tuple[str, str | None], ...]:
+        """Every template this process's records used, when it has read one since the last result said so."""
+        read = self.renderer.templates.read
+        if len(read) == self.reported:
+            return ()
+        self.reported = len(read)
+        return tuple(read.items())
 
 
 _WORK: RecordWork | None = None

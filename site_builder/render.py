@@ -24,6 +24,7 @@ from .library import TAXONOMIES, Library, Listing, RecordSummary, Taxonomy
 from .markdown import markdown_renderer, render_markdown
 from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_title
 from .slug import slugify
+from .templatesources import TemplateSources
 
 Page = tuple[str, bytes]  # (site-relative file path, content)
 
@@ -138,7 +139,7 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
     they are compiled once per template version, not once per build and process (:class:`TemplateBytecode`)."""
     env = jinja2.Environment(
         bytecode_cache=template_bytecode(config),
-        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        loader=TemplateSources(config.templates_dir),  # notes what the renders use (templatesources)
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -341,6 +342,7 @@ class Renderer:
     def __init__(self, config: RegistryConfig) -> None:
         self.config = config
         self.env = make_environment(config)
+        self.templates = cast(TemplateSources, self.env.loader)  # what this renderer's pages used so far
         self.md = markdown_renderer()
         self.record_row = Macro(self.env, "render_record_row")
         self.page_link = Macro(self.env, "render_page_link")
