@@ -5,8 +5,8 @@ built by ``site_builder`` (core ``build_site``, each build in a fresh process):
 cold (median of --repeat runs, cache and site removed), no-op rebuild,
 one-record edit (a title: its page, listings and home change; measured after
 one earlier rebuild, as in a maintainer's session, so that the spare tree the
-first rebuild leaves exists), one-template
-edit (record.html: every record page changes), the rebuild ``mkdocs serve``
+first rebuild leaves exists), one-template edits (record.html: every record page
+changes; listing.html: the listings change, no record is rendered), the rebuild ``mkdocs serve``
 runs after a one-record edit (benchmarks.serve_once); and the same registry built
 by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
 RSS is the largest sum over the whole process tree (sampled every 10 ms); peak
@@ -120,11 +120,36 @@ class Report(TypedDict):
     stages: list[tuple[str, float, float, int]]  # name, seconds, monotonic start, the build process's peak
 
 
+# Template edits timed: every record page changes; then only the listings do (no record is rendered again).
+TEMPLATE_EDITS = (
+    ("record.html", "one-template edit (record.html)"),
+    ("listing.html", "one-template edit (listing.html)"),
+)
+
+
 def ours(root: Path, *flags: str) -> tuple[Run, Report]:
     result = run([sys.executable, "-m", "benchmarks.build_once", str(root), *flags], cwd=Path.cwd())
     if result.returncode:
         raise SystemExit(f"build failed in {root}")
     return result, cast(Report, json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def template_edit(root: Path, name: str) -> tuple[Run, Report]:
+    """The rebuild after an edit of template ``name`` (a comment at the start of its content block).
+
+    The template is restored and the registry rebuilt after it, untimed.
+    """
+    template = root / "templates" / name
+    original = template.read_text(encoding="utf-8")
+    edited = original.replace("{% block content %}", "{% block content %}<!-- edited -->", 1)
+    if edited == original:
+        raise SystemExit(f"benchmarks: {template} has no content block to edit")
+    template.write_text(edited, encoding="utf-8")
+    try:
+        return ours(root)
+    finally:
+        template.write_text(original, encoding="utf-8")
+        ours(root)
 
 
 def median_build(builds: list[tuple[Run, Report]]) -> tuple[Run, Report]:
@@ -224,17 +249,9 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     lines.append(
         row("one-record edit", edit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB")
     )
-    template = root / "templates" / "record.html"
-    original = template.read_text(encoding="utf-8")
-    edited = original.replace("{% block content %}", "{% block content %}<!-- edited -->", 1)  # every record page
-    if edited == original:
-        raise SystemExit(f"benchmarks: {template} has no content block to edit")
-    template.write_text(edited, encoding="utf-8")
-    tedit, report = ours(root)
-    template.write_text(original, encoding="utf-8")
-    lines.append(
-        row("one-template edit", tedit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.1f} MB")
-    )
+    for name, label in TEMPLATE_EDITS:
+        tedit, report = template_edit(root, name)
+        lines.append(row(label, tedit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.1f} MB"))
     lines.append(serve_row(root, repeat))
     if complete:
         clean(root)
