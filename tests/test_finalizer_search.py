@@ -554,10 +554,25 @@ def test_an_edits_search_shard_is_indexed_alongside_the_listings(
     assert len(started) == 1 and started[0] < _ended(report, "listings")
 
 
-def test_a_whole_index_waits_for_the_listings_not_to_hold_its_memory_beside_theirs(
+def test_a_whole_index_waits_for_the_listings_when_its_memory_and_theirs_would_not_fit_together(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "workers", lambda runs: min(runs, 2))  # two Pagefind processes at a time
+    monkeypatch.setattr(search, "MEMORY_BUDGET", 100 * 2**20)  # less than two processes' own
     started = _started_at(monkeypatch)
     report = build_site(config(project, search_shard_records=4))
     assert len(started) > 2 and min(started) >= _ended(report, "static")
+
+
+def test_a_whole_index_that_fits_beside_the_listings_runs_alongside_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "workers", lambda runs: min(runs, 2))
+    started = _started_at(monkeypatch)
+    report = build_site(config(project, search_shard_records=4))
+    assert len(started) > 2 and min(started) < _ended(report, "listings")
+
+
+def test_a_whole_index_waits_where_the_build_cannot_tell_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "proc_field", lambda path, field: 0)
+    assert not search.fits_beside_listings(10, 2)

@@ -53,6 +53,7 @@ from ..alongside import abandoned, detach, on_abandon, wait_for_turn, within
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
+from ..resident import proc_field
 from ..writer import remove_links, remove_path
 from . import pagefind_order
 from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, stop_process, workers
@@ -79,6 +80,13 @@ RECORD_PAGES = "records/*/index.html"
 # does not change what is written in it).
 ARGUMENTS = ("--silent", "--glob", RECORD_PAGES)
 CONFIG_FILES = ("pagefind.json", "pagefind.toml", "pagefind.yml", "pagefind.yaml")
+# A whole index runs alongside the listings only while its processes and their peak fit in this together
+# (the issue's bound on a build's memory).  At 100k records the listings add ~1.6 kB a record to the build
+# process (the API document and its JSON Lines copy) and a Pagefind process over a shard holds ~60 MiB:
+# that index waits for its turn (alongside.wait_for_turn); at 10k it need not.
+MEMORY_BUDGET = 512 * 2**20
+LISTINGS_PER_RECORD = 2048
+PAGEFIND_PROCESS = 64 * 2**20
 
 
 def search_page(renderer: Renderer, library: Library) -> Iterable[Page]:
@@ -213,13 +221,22 @@ def index_site(renderer: Renderer, library: Library, out_dir: Path) -> None:
         deferred.submit(IndexJob(runs, work, lambda: finish(root, list(shards), state, keys, kept)))
         on_abandon(deferred.cancel)  # a build that gives up before this finalizer's turn swaps nothing in
         return
-    if len(runs) > workers(len(runs)):  # a whole index: not next to the listings' memory (at 100k, ~60 MiB a run)
-        wait_for_turn()
+    if len(runs) > workers(len(runs)) and not fits_beside_listings(len(library.summaries), workers(len(runs))):
+        wait_for_turn()  # a whole index, its processes' memory and the listings' would not fit together
     try:
         run_shards(runs, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     finish(root, list(shards), state, keys, kept)
+
+
+def fits_beside_listings(records: int, processes: int) -> bool:
+    """Whether ``processes`` Pagefind processes and the listings of ``records`` fit in :data:`MEMORY_BUDGET` together.
+
+    Reckoned from what the build process holds now (Linux; elsewhere it is unknown: they do not fit).
+    """
+    resident = proc_field("/proc/self/status", b"VmRSS:")
+    return resident > 0 and resident + records * LISTINGS_PER_RECORD + processes * PAGEFIND_PROCESS <= MEMORY_BUDGET
 
 
 def clear_way(out_dir: Path) -> None:
