@@ -20,6 +20,7 @@ in the previous site still has the size, mtime and inode recorded here.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import io
 import os
@@ -142,14 +143,51 @@ def digest_bytes(*parts: bytes) -> bytes:
     return h.digest()
 
 
+def tree_files(root: Path, pattern: str = "*") -> list[tuple[str, Path]]:
+    """(path below ``root`` in POSIX form, path) of every file whose name matches ``pattern``, in order.
+
+    Linked folders are entered, as a loader reading through them would, each
+    folder once (a link back up is not followed again); ``__pycache__`` is not.
+    """
+    found: list[tuple[str, Path]] = []
+    seen: set[tuple[int, int]] = set()
+    for folder, folders, names in os.walk(root, followlinks=True):
+        status = os.stat(folder)
+        if (status.st_dev, status.st_ino) in seen:
+            folders.clear()
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            path = Path(folder, name)
+            if fnmatch.fnmatchcase(name, pattern) and path.is_file():
+                found.append((path.relative_to(root).as_posix(), path))
+    found.sort()
+    return found
+
+
+def file_digest(data: bytes) -> str:
+    """A file's digest where the cache names files by their content (BLAKE2b, hex)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digests(root: Path) -> dict[str, str]:
+    """Path below ``root`` (POSIX) -> :func:`file_digest` of every file of :func:`tree_files`."""
+    return {relative: file_digest(path.read_bytes()) for relative, path in tree_files(root)}
+
+
+def digests_digest(digests: Mapping[str, str]) -> bytes:
+    """One digest of :func:`file_digests` (names and contents)."""
+    return digest_bytes(*(f"{name}\0{digest}".encode() for name, digest in sorted(digests.items())))
+
+
 def tree_digest(root: Path, pattern: str = "*") -> bytes:
-    """Digest of every file below ``root`` matching ``pattern``: names and contents."""
+    """Digest of every file below ``root`` matching ``pattern`` (:func:`tree_files`): names and contents."""
     h = hashlib.blake2b(digest_size=16)
-    if root.is_dir():
-        for path in sorted(p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(path.read_bytes())
-            h.update(b"\0")
+    for relative, path in tree_files(root, pattern):
+        h.update(relative.encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
     return h.digest()
 
 
@@ -213,9 +251,11 @@ def render_key(config: RegistryConfig) -> bytes:
     return digest_bytes(code_digest(), settings)
 
 
-def environment_key(config: RegistryConfig) -> bytes:
-    """:func:`render_key` and every file of the templates folder: what a no-op rebuild must find unchanged."""
-    return digest_bytes(render_key(config), tree_digest(config.templates_dir))
+def environment_key(config: RegistryConfig, templates: Mapping[str, str] | None = None) -> bytes:
+    """:func:`render_key` and every file of the templates folder (``templates``: its :func:`file_digests`, when
+    read already): what a no-op rebuild must find unchanged."""
+    found = file_digests(config.templates_dir) if templates is None else templates
+    return digest_bytes(render_key(config), digests_digest(found))
 
 
 def cache_folder(config: RegistryConfig) -> Path:

@@ -43,13 +43,14 @@ from .cache import (
     GroupEntry,
     RecordEntry,
     digest_bytes,
+    digests_digest,
     environment_key,
+    file_digests,
     load_cache,
     render_key,
     save_cache,
     share_lookups,
     source_digest,
-    tree_digest,
 )
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
@@ -127,7 +128,8 @@ class Engine:
         self.earlier = EarlierOutputs()  # the files the last build published, whatever its environment
         self.dates: Any = None
         self.key = b""  # the render key (cache.render_key): what every render depends on
-        self.templates: TemplateSources | None = None  # the templates as they are now, read as needed
+        self.templates: TemplateSources | None = None  # the templates as the scan read them (others when asked)
+        self.scanned_templates: dict[str, str] = {}
         self.records_hold = False  # whether the templates the cached records used are all unchanged
         self.recording: Any = None
         self.new_cache = BuildCache(b"")
@@ -153,9 +155,10 @@ class Engine:
         if self.dates is not None and self.build_date is not None:
             self.dates = replace(self.dates, build_date=self.build_date)
         self.key = render_key(config)
-        self.templates = TemplateSources(config.templates_dir)
-        self.state_key = environment_key(config)  # every template as it is before any is read to render
-        self.static_inputs = digest_bytes(self.key, tree_digest(config.templates_dir / "assets"))
+        self.scanned_templates = file_digests(config.templates_dir)  # before any is read to render
+        self.templates = TemplateSources(config.templates_dir, self.scanned_templates)
+        self.state_key = environment_key(config, self.scanned_templates)
+        self.static_inputs = digest_bytes(self.key, digests_digest(file_digests(config.templates_dir / "assets")))
         self.new_cache = BuildCache(self.key)
         # The listing before the names: a file added between the two is then missing from the listing,
         # so the next build sees the folder changed (the other way round, that file would be in the
@@ -191,6 +194,12 @@ class Engine:
     def _templates_hold(self, used: Mapping[str, str | None]) -> bool:
         assert self.templates is not None, "after the scan"
         return self.templates.hold(used)
+
+    def _templates_as_scanned(self) -> bool:
+        """Whether every template this build's outputs were made with is as the scan read it (none edited since)."""
+        cache, scanned = self.new_cache, self.scanned_templates
+        used = [cache.templates, *(group.templates for group in cache.groups.values())]
+        return all(scanned.get(name) == digest for templates in used for name, digest in templates.items())
 
     def _source_digest(self, source: Source, state: BuildState | None) -> bytes | None:
         """A record file's digest: the last build's when its identity shows it unchanged, else read now."""
@@ -441,9 +450,11 @@ class Engine:
                 path, content = page
             entry.outputs[path] = writer.put(path, content, previous.get(path))
         entry.lookups = (*log, *kept)
-        # What the renderer read for these pages and any before them (a superset is safe), and what the pages
-        # reused unrendered were made with (held: the same templates now).
-        entry.templates = {**old.templates, **read} if old is not None and held else dict(read)
+        # What the pages reused unrendered were made with (held: the same templates as scanned), and what the
+        # renderer read for these pages and any before them (a superset is safe): a template read as other
+        # bytes than those is a conflict, which never holds.
+        entry.templates = dict(old.templates) if old is not None and held else {}
+        noted(entry.templates, read.items())
         self.new_cache.groups[name] = entry
 
     def _reuse_lazy(
@@ -491,7 +502,8 @@ class Engine:
         rebuild in another process (:func:`~.buildstate.still_current`) reads.
         """
         records = self.new_cache.records
-        state = BuildState(self.state_key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
+        key = self.state_key if self._templates_as_scanned() else b""  # else the next build checks them all
+        state = BuildState(key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
         state.sources = {
             s.name: (s.stat, records[s.name].source) for s in self.sources if s.stat is not None and s.name in records
         }

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import discovery
+from .cache import tree_files
 from .config import RegistryConfig
 from .library import TAXONOMIES, Library
 from .model import Record
@@ -76,9 +77,8 @@ def not_found_page(renderer: Renderer, library: Library) -> Iterable[Page]:
 
 def assets(config: RegistryConfig) -> Iterable[Page]:
     """Shared CSS, scripts and icons, from ``templates/assets``: files, never inlined per page."""
-    folder = config.templates_dir / "assets"
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        yield f"assets/{path.relative_to(folder).as_posix()}", path.read_bytes()
+    for relative, path in tree_files(config.templates_dir / "assets"):  # the files the cache digests
+        yield f"assets/{relative}", path.read_bytes()
 
 
 def json_schema(config: RegistryConfig) -> Iterable[Page]:

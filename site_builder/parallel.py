@@ -127,7 +127,7 @@ class RecordResult:
     problems: list[Problem]
     outputs: PackedStates = field(default_factory=PackedStates)
     lookups: tuple[Lookup, ...] = ()
-    templates: tuple[tuple[str, str | None], ...] = ()  # the worker's templates read, when more than it said
+    templates: tuple[tuple[str, str | None], ...] = ()  # the templates the worker read, when that changed
     written: int = 0
     written_bytes: int = 0
     creating_seconds: float = 0.0  # in the writer's file-creating system calls (see SiteWriter)
@@ -143,7 +143,7 @@ class RecordWork:
         if self.dates is not None and install_discovery is not None:
             install_discovery(self.renderer, self.dates)
         self.writer = SiteWriter(out_dir, previous_dir)
-        self.reported = 0  # how many templates the results so far have named
+        self.reported = 0  # the changes of the templates read that the results so far told of
 
     def run(self, task: RecordTask) -> RecordResult:
         path = self.config.records_dir / task.name
@@ -182,12 +182,12 @@ class RecordWork:
         )
 
     def _templates_read(self) -> tuple[tuple[str, str | None], ...]:
-        """Every template this process's records used, when it has read one since the last result said so."""
-        read = self.renderer.templates.read
-        if len(read) == self.reported:
+        """Every template this process's records used, when what it read changed since the last result said so."""
+        templates = self.renderer.templates
+        if templates.changes == self.reported:
             return ()
-        self.reported = len(read)
-        return tuple(read.items())
+        self.reported = templates.changes
+        return tuple(templates.read.items())
 
 
 _WORK: RecordWork | None = None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
 from generated_project import cold_tree, config, edit_template, generated_project, tree
 
+from site_builder import engine
 from site_builder.build import build_site
 from site_builder.templatesources import CONFLICT, TemplateSources, noted
 
@@ -113,3 +116,78 @@ def test_a_template_read_as_two_versions_in_one_build_never_holds(tmp_path: Path
     noted(used, [("a.html", "0" * 32)])
     assert used == {"a.html": CONFLICT}
     assert not TemplateSources(tmp_path).hold(used)
+
+
+def edit_base(root: Path, mark: str = "data-edited") -> None:
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<body", f"<body {mark}", 1), encoding="utf-8")
+
+
+def edited_during_the_next_render(
+    monkeypatch: pytest.MonkeyPatch, edit: Callable[[], object], undo: Callable[[], object]
+) -> None:
+    """The next build's render starts after ``edit`` (saved after its scan) and ``undo`` follows it."""
+    render = engine.Engine.render
+
+    def meanwhile(self: engine.Engine, *args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(engine.Engine, "render", render)
+        edit()
+        try:
+            return render(self, *args, **kwargs)
+        finally:
+            undo()
+
+    monkeypatch.setattr(engine.Engine, "render", meanwhile)
+
+
+def test_a_template_edited_during_a_build_leaves_no_stale_listing_page(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config(project))
+    record = sorted((project / "records").glob("*.md"))[5]
+    record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    edited_during_the_next_render(monkeypatch, lambda: edit_base(project), lambda: None)
+    build_site(config(project))  # its unchanged listing pages are reused, made with base.html as it was
+    build_site(config(project))
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_template_edited_during_a_build_and_undone_is_rendered_again_by_the_next(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(config(project))
+    base = project / "templates" / "base.html"
+    original = base.read_text(encoding="utf-8")
+    edited_during_the_next_render(
+        monkeypatch, lambda: edit_base(project), lambda: base.write_text(original, encoding="utf-8")
+    )
+    edit_template(project, "record.html")  # every record is rendered, with the edited base.html
+    build_site(config(project))
+    assert build_site(config(project)).rendered_records == 24
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_an_edit_of_a_template_in_a_linked_folder_is_published_by_the_next_build(project: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-partials"
+    (project / "templates" / "partials").rename(shared)
+    (project / "templates" / "partials").symlink_to(shared, target_is_directory=True)
+    build_site(config(project))
+    partial = shared / "record_extras.html"
+    partial.write_text("<!-- edited -->\n" + partial.read_text(encoding="utf-8"), encoding="utf-8")
+    assert build_site(config(project)).rendered_records == 24
+    assert tree(project / "site") == cold_tree(project, tmp_path)
+
+
+def test_a_template_read_again_as_other_bytes_is_a_conflict(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("one", encoding="utf-8")
+    sources = TemplateSources(tmp_path)
+    env = jinja2.Environment(loader=sources, cache_size=0)  # no cache: every use reads the file again
+    assert env.get_template("a.html").render() == "one"
+    (tmp_path / "a.html").write_text("two", encoding="utf-8")
+    assert env.get_template("a.html").render() == "two"
+    assert sources.read == {"a.html": CONFLICT} and sources.changes == 2
+
+
+def test_a_template_is_decoded_as_a_text_file_would_be(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes("é\r\nb\rc\n".encode())
+    assert jinja2.Environment(loader=TemplateSources(tmp_path)).get_template("a.html").render() == "é\nb\nc"
