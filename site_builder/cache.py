@@ -171,9 +171,9 @@ def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def file_digests(root: Path) -> dict[str, str]:
+def file_digests(root: Path, pattern: str = "*") -> dict[str, str]:
     """Path below ``root`` (POSIX) -> :func:`file_digest` of every file of :func:`tree_files`."""
-    return {relative: file_digest(path.read_bytes()) for relative, path in tree_files(root)}
+    return {relative: file_digest(path.read_bytes()) for relative, path in tree_files(root, pattern)}
 
 
 def digests_digest(digests: Mapping[str, str]) -> bytes:
@@ -183,12 +183,7 @@ def digests_digest(digests: Mapping[str, str]) -> bytes:
 
 def tree_digest(root: Path, pattern: str = "*") -> bytes:
     """Digest of every file below ``root`` matching ``pattern`` (:func:`tree_files`): names and contents."""
-    h = hashlib.blake2b(digest_size=16)
-    for relative, path in tree_files(root, pattern):
-        h.update(relative.encode() + b"\0")
-        h.update(path.read_bytes())
-        h.update(b"\0")
-    return h.digest()
+    return digests_digest(file_digests(root, pattern))
 
 
 def source_digest(raw: bytes, attachments: Path | None) -> bytes:

@@ -43,7 +43,6 @@ from .cache import (
     GroupEntry,
     RecordEntry,
     digest_bytes,
-    digests_digest,
     environment_key,
     file_digests,
     load_cache,
@@ -51,6 +50,7 @@ from .cache import (
     save_cache,
     share_lookups,
     source_digest,
+    tree_digest,
 )
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
@@ -128,8 +128,10 @@ class Engine:
         self.earlier = EarlierOutputs()  # the files the last build published, whatever its environment
         self.dates: Any = None
         self.key = b""  # the render key (cache.render_key): what every render depends on
-        self.templates: TemplateSources | None = None  # the templates as the scan read them (others when asked)
+        self.templates = TemplateSources(config.templates_dir)  # as the scan read them (others when asked)
         self.scanned_templates: dict[str, str] = {}
+        self.state_key = b""  # what the build state is keyed by (cache.environment_key), for the no-op check
+        self.static_inputs = b""  # the render key and the assets' digests
         self.records_hold = False  # whether the templates the cached records used are all unchanged
         self.recording: Any = None
         self.new_cache = BuildCache(b"")
@@ -158,7 +160,7 @@ class Engine:
         self.scanned_templates = file_digests(config.templates_dir)  # before any is read to render
         self.templates = TemplateSources(config.templates_dir, self.scanned_templates)
         self.state_key = environment_key(config, self.scanned_templates)
-        self.static_inputs = digest_bytes(self.key, digests_digest(file_digests(config.templates_dir / "assets")))
+        self.static_inputs = digest_bytes(self.key, tree_digest(config.templates_dir / "assets"))
         self.new_cache = BuildCache(self.key)
         # The listing before the names: a file added between the two is then missing from the listing,
         # so the next build sees the folder changed (the other way round, that file would be in the
@@ -186,14 +188,10 @@ class Engine:
         if cache is None or cache.key != self.key:
             return None  # renders of another environment: none holds for this one
         self.trusted = cache is remembered
-        self.records_hold = self._templates_hold(cache.templates)
+        self.records_hold = self.templates.hold(cache.templates)
         if self.records_hold:  # the records reused keep what they used
             self.new_cache.templates = dict(cache.templates)
         return cache
-
-    def _templates_hold(self, used: Mapping[str, str | None]) -> bool:
-        assert self.templates is not None, "after the scan"
-        return self.templates.hold(used)
 
     def _templates_as_scanned(self) -> bool:
         """Whether every template this build's outputs were made with is as the scan read it (none edited since)."""
@@ -246,7 +244,7 @@ class Engine:
         if any(self._cached(s) is None for s in self.sources):
             return False
         if not all(
-            lookups_hold(g.lookups, self.dates) and self._templates_hold(g.templates) for g in cache.groups.values()
+            lookups_hold(g.lookups, self.dates) and self.templates.hold(g.templates) for g in cache.groups.values()
         ):
             return False
         return outputs_still(site_dir, ((path, state[1:]) for path, state in cache.outputs().items()))
@@ -416,10 +414,10 @@ class Engine:
         templates did not change.  ``read``: the templates the renderer of ``pages`` has read (when they are made).
         """
         old = self.cache.groups.get(name) if self.cache is not None else None
-        held = old is not None and self._templates_hold(old.templates)
+        if old is not None and not self.templates.hold(old.templates):
+            old = None  # made with other templates: nothing of it is reused unrendered
         if (
             old is not None
-            and held
             and old.inputs == inputs
             and lookups_hold(old.lookups, self.dates)
             and writer.reuse_all(old.outputs)
@@ -431,7 +429,7 @@ class Engine:
             log = object.__getattribute__(self.recording, "log")
             log.clear()
         previous = self.earlier.groups.get(name, {})
-        previous_pages = old.pages if old is not None and held else {}
+        previous_pages = old.pages if old is not None else {}
         entry = GroupEntry(inputs, {})
         kept: list[Any] = []  # the lookups of lazy pages reused, which this build did not make again
         content: bytes | bytearray
@@ -450,10 +448,10 @@ class Engine:
                 path, content = page
             entry.outputs[path] = writer.put(path, content, previous.get(path))
         entry.lookups = (*log, *kept)
-        # What the pages reused unrendered were made with (held: the same templates as scanned), and what the
+        # What the pages reused unrendered were made with (the same templates as scanned), and what the
         # renderer read for these pages and any before them (a superset is safe): a template read as other
         # bytes than those is a conflict, which never holds.
-        entry.templates = dict(old.templates) if old is not None and held else {}
+        entry.templates = dict(old.templates) if old is not None else {}
         noted(entry.templates, read.items())
         self.new_cache.groups[name] = entry
 

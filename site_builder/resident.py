@@ -10,7 +10,7 @@ system, a sandbox), the peak is reported as 0, meaning unknown.
 
 from __future__ import annotations
 
-__all__ = ["peak_resident", "proc_field", "reset_peak_resident"]
+__all__ = ["peak_resident", "proc_field", "reset_peak_resident", "resident"]
 
 _STATUS = "/proc/self/status"
 _CLEAR_REFS = "/proc/self/clear_refs"
@@ -23,6 +23,11 @@ def reset_peak_resident() -> None:
             clear.write("5")
     except OSError:
         pass
+
+
+def resident() -> int:
+    """Bytes: what this process holds resident now; 0 if unknown."""
+    return proc_field(_STATUS, b"VmRSS:")
 
 
 def peak_resident() -> int:

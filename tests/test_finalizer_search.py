@@ -574,5 +574,5 @@ def test_a_whole_index_that_fits_beside_the_listings_runs_alongside_them(
 
 
 def test_a_whole_index_waits_where_the_build_cannot_tell_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "proc_field", lambda path, field: 0)
+    monkeypatch.setattr(search, "resident", lambda: 0)
     assert not search.fits_beside_listings(10, 2)

@@ -53,7 +53,7 @@ from ..alongside import abandoned, detach, on_abandon, wait_for_turn, within
 from ..library import Library
 from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
-from ..resident import proc_field
+from ..resident import resident
 from ..writer import remove_links, remove_path
 from . import pagefind_order
 from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, stop_process, workers
@@ -235,8 +235,8 @@ def fits_beside_listings(records: int, processes: int) -> bool:
 
     Reckoned from what the build process holds now (Linux; elsewhere it is unknown: they do not fit).
     """
-    resident = proc_field("/proc/self/status", b"VmRSS:")
-    return resident > 0 and resident + records * LISTINGS_PER_RECORD + processes * PAGEFIND_PROCESS <= MEMORY_BUDGET
+    now = resident()
+    return now > 0 and now + records * LISTINGS_PER_RECORD + processes * PAGEFIND_PROCESS <= MEMORY_BUDGET
 
 
 def clear_way(out_dir: Path) -> None:
