@@ -57,4 +57,4 @@ bench: $(INSTALLED) $(BENCH_INSTALLED)
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site-staging-* .site-old-* .cache test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site .site-staging-* .site-old-* .site-pages-* .cache test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

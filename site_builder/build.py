@@ -18,13 +18,17 @@ import time
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .buildstate import BuildMemory, read_state, still_current, vouched_from, write_state
 from .cache import cache_file
 from .config import RegistryConfig
 from .heap import LoadedState
-from .report import BuildReport, Progress
+from .report import BuildReport, Progress, Stage
 from .writer import staged_site
+
+if TYPE_CHECKING:
+    from .companion import Companion
 
 __all__ = ["BuildReport", "Progress", "build_site", "render_registry", "spare_tree"]
 
@@ -65,25 +69,32 @@ def render_registry(
     return report
 
 
-def build_site(config: RegistryConfig, progress: Progress | None = None) -> BuildReport:
+def build_site(
+    config: RegistryConfig, progress: Progress | None = None, companion: Companion | None = None
+) -> BuildReport:
     """Build the registry into ``config.site_dir`` atomically: all of it, or nothing changed.
 
-    A rebuild with nothing changed since the last ``build_site`` writes nothing at all.
+    ``companion``: another tool's pages to publish beside the registry (MkDocs' docs pages:
+    :mod:`site_builder.companion`).  A rebuild with nothing changed since the last
+    ``build_site`` writes nothing at all.
     """
+    started = time.monotonic()
     today, manifest = _today_and_manifest()  # one build date for the whole build, read once
     with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
         state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
         checked_ns = time.time_ns()
-        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest):
+        digest = companion.digest if companion is not None else b""
+        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest, digest):
             vouched = vouched_from(state, checked_ns)  # record files too recent to trust by identity were read
             if vouched is not None:
                 with suppress(OSError):  # only a saving for the next no-op: a full or read-only cache is no error
                     write_state(config, vouched)
             records, files, size = state.totals
-            return BuildReport(records=records, files=files, bytes=size)
+            checked = Stage("unchanged", time.monotonic() - started, started, 0)
+            return BuildReport(records=records, files=files, bytes=size, stages=[checked])
         from .engine import Engine
 
-        engine = Engine(config, progress, build_date=today, state=state)
+        engine = Engine(config, progress, build_date=today, state=state, companion=companion)
         engine.plan()
         if engine.unchanged():
             return engine.unchanged_report()

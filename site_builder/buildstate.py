@@ -31,7 +31,7 @@ from .config import RegistryConfig
 from .filestates import STAT_SIZE, OutputStat, unpack_paths, unpack_stats
 
 STATE_FILE = "build-state.marshal"
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"site-builder build state %d\n" % FORMAT
 # A record file modified less than this before the last scan is re-read: the clock may not have ticked.
 RACY_NS = 2_000_000_000
@@ -69,6 +69,7 @@ class BuildState:
     output_paths: bytes = b""
     output_stats: bytes = b""
     totals: tuple[int, int, int] = (0, 0, 0)  # records, files, bytes published
+    companion: bytes = b""  # the digest of the companion files published (site_builder.companion), if any
 
 
 @dataclass
@@ -180,8 +181,14 @@ def nothing_changed(config: RegistryConfig, build_date: str, manifest_name: str 
     return state if state is not None and still_current(state, config, build_date, manifest_name) else None
 
 
-def still_current(state: BuildState, config: RegistryConfig, build_date: str, manifest_name: str | None) -> bool:
+def still_current(
+    state: BuildState, config: RegistryConfig, build_date: str, manifest_name: str | None, companion: bytes = b""
+) -> bool:
     """Whether rebuilding ``config.site_dir`` now would change nothing of what ``state`` saw and left.
+
+    ``companion``: the digest of the companion files this build publishes (b"": none).  The same
+    records, templates, configuration and code publish the same outputs, so the same companion
+    files are left out beside them as last time: their digest alone tells whether theirs changed.
 
     A record file modified too close to the last build's scan for its identity to vouch for it
     (:func:`too_recent`) is read and its digest compared (see :func:`vouched_from`).
@@ -194,6 +201,8 @@ def still_current(state: BuildState, config: RegistryConfig, build_date: str, ma
     """
     site = str(config.site_dir.resolve())
     if config.previous_manifest is not None or state.site != site or state.build_date != build_date:
+        return False
+    if state.companion != companion:
         return False
     listing, folders = records_listing(config.records_dir)
     if folders or listing != state.listing or state.key != environment_key(config):

@@ -52,12 +52,21 @@ from .cache import (
     source_digest,
     tree_digest,
 )
+from .companion import COMPANION, Companion, companion_pages
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
 from .load import RECORD_SUFFIX, display_path, field_line, record_file_names, shown_in
 from .model import Record
-from .outputs import EARLY_FINALIZERS, FINALIZERS, LIBRARY_OUTPUTS, STATIC_OUTPUTS, Finalizer, finalizer_folders
+from .outputs import (
+    EARLY_FINALIZERS,
+    FINALIZERS,
+    LIBRARY_OUTPUTS,
+    STATIC_OUTPUTS,
+    Finalizer,
+    finalizer_folders,
+    finalizer_owns,
+)
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
 from .problems import Problem, ProblemsFound
 from .render import LazyPage, Output, Renderer
@@ -114,8 +123,10 @@ class Engine:
         build_date: date | None = None,
         state: BuildState | None = None,
         memory: BuildMemory | None = None,
+        companion: Companion | None = None,
     ) -> None:
         self.config = config
+        self.companion = companion  # another tool's pages, published beside the registry's (site_builder.companion)
         self.memory = memory if config.use_cache else None  # a serve session's: see BuildMemory
         self.build_date = build_date  # when the caller has read it already: one build date per build
         self.state = state  # what the last build saw and left (buildstate.read_state), read once by the caller
@@ -241,6 +252,11 @@ class Engine:
         static = cache.groups.get("static")  # the assets are its inputs, and no record's
         if static is None or static.inputs != self.static_inputs:
             return False
+        companion = cache.groups.get(COMPANION)
+        if (companion is None) != (self.companion is None):
+            return False
+        if companion is not None and companion.inputs != self._companion(cache.outputs())[0]:
+            return False
         if any(self._cached(s) is None for s in self.sources):
             return False
         if not all(
@@ -314,6 +330,11 @@ class Engine:
         report.creating_seconds += writer.creating_seconds
         return _published(report, published)
 
+    def _companion(self, published: Published) -> tuple[bytes, list[tuple[str, bytes]]]:
+        """The companion group's inputs and pages, beside the registry outputs ``published``."""
+        assert self.companion is not None
+        return companion_pages(self.companion, lambda path: path in published or finalizer_owns(path))
+
     def _library_outputs(self, renderer: Renderer, library: Library, writer: SiteWriter, sole: bool) -> Published:
         """The listings and static outputs; then, the tree complete but for the finalizers', its tidying.
 
@@ -340,6 +361,9 @@ class Engine:
                 {},  # made of the configuration and the assets' files (their inputs), no template
             ),
         )
+        if self.companion is not None:  # last: its files take no place an output of the registry takes
+            inputs, pages = self._companion(self.new_cache.outputs())
+            self.stages.run(COMPANION, lambda: self._group(COMPANION, inputs, writer, pages, {}))
         # Complete now: one view for the prune, the finalizers, the report and the build state.
         published = self.published = self.new_cache.outputs()
         if writer.refresh:
@@ -502,6 +526,7 @@ class Engine:
         records = self.new_cache.records
         key = self.state_key if self._templates_as_scanned() else b""  # else the next build checks them all
         state = BuildState(key, self.scanned_ns, self.listing, site=self.new_cache.complete_site)
+        state.companion = self.companion.digest if self.companion is not None else b""
         state.sources = {
             s.name: (s.stat, records[s.name].source) for s in self.sources if s.stat is not None and s.name in records
         }

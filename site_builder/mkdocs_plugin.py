@@ -4,10 +4,14 @@ MkDocs renders the narrative pages of ``docs/`` with ``templates/main.html``;
 this plugin adds everything else by calling the core's single entry point,
 :func:`site_builder.build.render_registry`, into the directory MkDocs built.
 
-- ``mkdocs build``: MkDocs writes into a staging directory beside ``site_dir``;
-  the registry is rendered into it and the complete tree is swapped into place
-  at the very end, so bad records (or a strict-mode warning) leave the
-  published ``site/`` untouched.
+- ``mkdocs build`` (and ``site-builder build``): MkDocs writes the docs pages
+  into a folder of their own beside ``site_dir``; the core's
+  :func:`~site_builder.build.build_site` then builds the registry, those pages
+  beside it (:mod:`site_builder.companion`), in a staging tree that is swapped
+  into place at the very end, so bad records (or a strict-mode warning) leave
+  the published ``site/`` untouched.  It is the core's incremental build: the
+  tree the last swap replaced is refreshed rather than written anew, and a
+  rebuild where nothing changed writes nothing.
 - ``mkdocs serve``: the registry is rendered in place into the served
   directory, so a rebuild redoes only what an edit affects, and records and
   templates are watched, so editing either reloads the page.  MkDocs cleans
@@ -37,8 +41,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import CountHandler
 
-from .build import BuildReport, Progress, render_registry
+from .build import BuildReport, Progress, build_site, render_registry
 from .buildstate import BuildMemory
+from .companion import read_companion
 from .config import RegistryConfig, config_from
 from .deferred import DeferredWork, deferring
 from .discovery.background import BackgroundIndex, indexing_in_background
@@ -46,7 +51,7 @@ from .load import display_path
 from .problems import ProblemsFound
 from .render import site_globals
 from .slug import slugify
-from .writer import commit_staging, discard_staging, prepare_staging
+from .writer import pages_dir_for, remove_abandoned, remove_path
 
 log = get_plugin_logger(__name__)
 
@@ -191,7 +196,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.command = "build"
         self.core: RegistryConfig | None = None
         self.site_dir: Path | None = None  # where the finished site goes
-        self.staging: Path | None = None  # where this build writes, when atomic
+        self.pages: Path | None = None  # build only: where MkDocs writes the docs pages for this build
         self.progress: Progress | None = None  # set by ``site-builder build`` on a terminal
         self.report: BuildReport | None = None
         self.docs = DocsMirror()  # serve only
@@ -217,8 +222,10 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         if self.command == "serve":
             config.site_dir = str(self.site_dir / DOCS_PAGES)
             return config
-        self.staging = prepare_staging(self.site_dir)
-        config.site_dir = str(self.staging)
+        remove_abandoned(self.site_dir)
+        self.pages = pages_dir_for(self.site_dir)
+        remove_path(str(self.pages))
+        config.site_dir = str(self.pages)
         if config.strict:
             logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
@@ -249,17 +256,16 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         if self.command == "serve":
             self._serve_build(Path(config.site_dir))
             return
-        try:
-            self.report = render_registry(self.core, Path(config.site_dir), self.progress)
-        except ProblemsFound as problems:
-            raise PluginError(str(problems)) from None
-        if self.staging is None:
-            return
         logging.getLogger("mkdocs").removeHandler(self._warnings)
         if self._warnings.get_counts():
-            return  # MkDocs aborts this strict build next; on_build_error discards the staging tree
-        commit_staging(self.staging, self.site_dir)
-        self.staging = None
+            return  # MkDocs aborts this strict build next; on_build_error removes the docs pages
+        assert self.pages is not None
+        try:
+            self.report = build_site(self.core, self.progress, read_companion(self.pages))
+        except ProblemsFound as problems:
+            raise PluginError(str(problems)) from None
+        finally:
+            self._drop_pages()
         config.site_dir = str(self.site_dir)
 
     def _serve_build(self, pages: Path) -> None:
@@ -281,9 +287,12 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self._warnings)
-        if self.staging is not None:
-            discard_staging(self.staging)
-            self.staging = None
+        self._drop_pages()
+
+    def _drop_pages(self) -> None:
+        if self.pages is not None:
+            remove_path(str(self.pages))
+            self.pages = None
 
     def on_shutdown(self) -> None:
         self.search.cancel()

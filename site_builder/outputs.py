@@ -17,7 +17,9 @@ The build engine (:mod:`site_builder.build`) decides how and when these run
   publication dates discovery was installed with); the site is swapped into
   place only after all of them succeed.  ``FINALIZER_FOLDERS`` names the
   folders a finalizer makes whole itself: a refreshed tree's files there are
-  left for it to check (and reuse) rather than pruned.  A finalizer of
+  left for it to check (and reuse) rather than pruned; ``FINALIZER_FILES``, the
+  files it writes at the top of the site, which no other output (MkDocs'
+  pages included: :mod:`~.companion`) may take.  A finalizer of
   ``EARLY_FINALIZERS`` reads only the record outputs and the library, and
   writes only in its folders: it starts as soon as the records are written and
   runs alongside the listings, the static outputs and the prune
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from . import discovery
@@ -104,9 +107,18 @@ STATIC_OUTPUTS: list[StaticOutput] = [assets, json_schema, *discovery.STATIC_OUT
 # Permanence check first (refuse before any slow work), then search index, sitemap, and the manifest last.
 FINALIZERS: list[Finalizer] = [*discovery.FINALIZERS]
 FINALIZER_FOLDERS: dict[Finalizer, tuple[str, ...]] = {**discovery.FINALIZER_FOLDERS}
+FINALIZER_FILES: dict[Finalizer, tuple[str, ...]] = {**discovery.FINALIZER_FILES}
 EARLY_FINALIZERS: tuple[Finalizer, ...] = discovery.EARLY_FINALIZERS  # the search index: Pagefind's processes
 
 
 def finalizer_folders() -> tuple[str, ...]:
     """The site-relative folders (ending in ``/``) that the finalizers this build runs make whole."""
     return tuple(folder for finalize in FINALIZERS for folder in FINALIZER_FOLDERS.get(finalize, ()))
+
+
+def finalizer_owns(path: str) -> bool:
+    """Whether the finalizers this build runs write site-relative ``path`` (or its folder) themselves."""
+    if path.startswith(finalizer_folders()):
+        return True
+    patterns = (pattern for finalize in FINALIZERS for pattern in FINALIZER_FILES.get(finalize, ()))
+    return any(fnmatchcase(path, pattern) for pattern in patterns)

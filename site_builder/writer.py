@@ -374,6 +374,12 @@ def staging_dir_for(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}-staging-{os.getpid()}"
 
 
+def pages_dir_for(site_dir: Path) -> Path:
+    """A fresh sibling of ``site_dir`` where another tool (MkDocs) writes its pages for this build."""
+    site_dir = site_dir.resolve()
+    return site_dir.parent / f".{site_dir.name}-pages-{os.getpid()}"
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -385,11 +391,13 @@ def _pid_alive(pid: int) -> bool:
 
 
 def staged_trees(site_dir: Path) -> list[Path]:
-    """The staging and old trees beside ``site_dir`` (:func:`staging_dir_for`, :func:`commit_staging`), of any build."""
+    """The staging, old and pages trees beside ``site_dir`` (:func:`staging_dir_for`, :func:`commit_staging`,
+    :func:`pages_dir_for`), of any build."""
     site_dir = site_dir.resolve()
     if not site_dir.parent.is_dir():
         return []
-    return [path for kind in ("staging", "old") for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*")]
+    kinds = ("staging", "old", "pages")
+    return [path for kind in kinds for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*")]
 
 
 def remove_abandoned(site_dir: Path) -> None:

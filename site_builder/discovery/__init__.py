@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .helpers import install
     from .outputs import (
         EARLY_FINALIZERS,
+        FINALIZER_FILES,
         FINALIZER_FOLDERS,
         FINALIZERS,
         LIBRARY_OUTPUTS,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "FINALIZERS": ".outputs",
     "FINALIZER_FOLDERS": ".outputs",
+    "FINALIZER_FILES": ".outputs",
     "EARLY_FINALIZERS": ".outputs",
     "LIBRARY_OUTPUTS": ".outputs",
     "RECORD_OUTPUTS": ".outputs",
@@ -50,6 +52,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "EARLY_FINALIZERS",
     "FINALIZERS",
+    "FINALIZER_FILES",
     "FINALIZER_FOLDERS",
     "LIBRARY_OUTPUTS",
     "RECORD_OUTPUTS",

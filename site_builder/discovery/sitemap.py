@@ -64,10 +64,15 @@ def sitemap_files(site_url: str, urls: Sequence[str], changed: Mapping[str, str]
     return [("sitemap.xml", index.encode()), *parts]
 
 
+# The files of a sitemap, ours or MkDocs' (glob patterns at the top of the site).
+SITEMAP_FILES = ("sitemap.xml", "sitemap.xml.gz", "sitemap-*.xml")
+
+
 def remove_sitemaps(out_dir: Path) -> None:
     """Delete any sitemap already in ``out_dir`` (MkDocs writes its own, of the docs pages only)."""
-    for stale in ("sitemap.xml", "sitemap.xml.gz", *(p.name for p in out_dir.glob("sitemap-*.xml"))):
-        (out_dir / stale).unlink(missing_ok=True)
+    for pattern in SITEMAP_FILES:
+        for stale in out_dir.glob(pattern):
+            stale.unlink(missing_ok=True)
 
 
 def sitemap_pages(config: RegistryConfig, library: Library, changed: Mapping[str, str]) -> list[Page]:

@@ -1,0 +1,131 @@
+"""`site-builder build` (and `mkdocs build`) rebuild incrementally: MkDocs' docs pages are published
+beside the registry as the core's companion files (site_builder.companion), so a rebuild redoes only
+what changed, and one where nothing changed writes nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sitecheck import REPO, project_copy
+from test_mkdocs_build import different_files
+
+from site_builder.buildcmd import build
+from site_builder.report import BuildReport
+
+EPOCH = "1781049600"  # one build date for every build here
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project of the repository's records, with docs of its own to edit; its ``mkdocs.yml``."""
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    config = project_copy(tmp_path, REPO / "records")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(str(REPO / "docs"), str(tmp_path / "docs")), encoding="utf-8"
+    )
+    return config
+
+
+def site_of(config: Path) -> Path:
+    return config.parent / "site"
+
+
+def rebuild(config: Path, **options: object) -> BuildReport:
+    return build(config, site_dir=site_of(config), **options)  # type: ignore[arg-type]
+
+
+def identities(site: Path) -> dict[str, tuple[int, int]]:
+    """Each file of ``site`` (site-relative) -> its inode and modification time."""
+    found = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            status = path.stat()
+            found[path.relative_to(site).as_posix()] = (status.st_ino, status.st_mtime_ns)
+    return found
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_touches_no_file(project: Path) -> None:
+    rebuild(project)
+    before = identities(site_of(project))
+
+    report = rebuild(project)
+
+    assert (report.written_files, report.rendered_records) == (0, 0)
+    assert identities(site_of(project)) == before
+
+
+def test_a_noop_rebuild_reports_what_the_build_before_it_published(project: Path) -> None:
+    first = rebuild(project)
+    again = rebuild(project)
+    assert (again.records, again.files, again.bytes) == (first.records, first.files, first.bytes)
+
+
+def test_a_docs_page_edit_publishes_that_page_and_renders_no_record(project: Path) -> None:
+    rebuild(project)
+    about = project.parent / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA sentence added by a maintainer.\n", encoding="utf-8")
+
+    report = rebuild(project)
+
+    assert report.rendered_records == 0
+    assert report.written_files == 1
+    assert "A sentence added by a maintainer." in (site_of(project) / "about" / "index.html").read_text("utf-8")
+
+
+def test_a_docs_page_removed_from_docs_is_removed_from_the_site(project: Path) -> None:
+    extra = project.parent / "docs" / "extra.md"
+    extra.write_text("# Extra\n\nFor a while.\n", encoding="utf-8")
+    rebuild(project)
+    assert (site_of(project) / "extra" / "index.html").is_file()
+
+    extra.unlink()
+    rebuild(project)
+
+    assert not (site_of(project) / "extra").exists()
+
+
+def test_a_docs_page_at_a_registry_path_gives_way_to_the_registry_output(project: Path) -> None:
+    tiers = project.parent / "docs" / "tiers.md"
+    tiers.write_text("# Not the tiers listing\n", encoding="utf-8")
+
+    rebuild(project)
+
+    assert "Not the tiers listing" not in (site_of(project) / "tiers" / "index.html").read_text("utf-8")
+    assert rebuild(project).written_files == 0
+
+
+def test_mkdocs_own_sitemap_is_never_published_beside_the_registrys(project: Path) -> None:
+    rebuild(project)
+    rebuild(project)
+    site = site_of(project)
+    assert not (site / "sitemap.xml.gz").exists()
+    assert "/records/" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_folder_mkdocs_writes_into_is_gone_after_the_build(project: Path) -> None:
+    rebuild(project)
+    assert sorted(p.name for p in project.parent.glob(".site-*")) == []
+
+
+def test_an_incremental_site_is_the_cold_build_of_the_same_sources(project: Path, tmp_path: Path) -> None:
+    rebuild(project)
+    about = project.parent / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nEdited once.\n", encoding="utf-8")
+    rebuild(project)
+    (project.parent / "docs" / "extra.md").write_text("# Extra\n", encoding="utf-8")
+    rebuild(project)
+    os.utime(about)  # touched, not changed
+    rebuild(project)
+
+    cold = tmp_path / "cold"
+    build(project, site_dir=cold, no_cache=True)
+
+    assert different_files(site_of(project), cold) == []
