@@ -6,7 +6,9 @@ cold (median of --repeat runs, cache and site removed), no-op rebuild,
 one-record edit (a title: its page, listings and home change; measured after
 one earlier rebuild, as in a maintainer's session, so that the spare tree the
 first rebuild leaves exists), one-template edits (record.html: every record page
-changes; listing.html: the listings change, no record is rendered), the rebuild ``mkdocs serve``
+changes; listing.html: the listings change, no record is rendered), the no-op
+rebuild and one-record edit of ``site-builder build`` (what ``make site`` runs:
+MkDocs and the docs pages too), the rebuild ``mkdocs serve``
 runs after a one-record edit (benchmarks.serve_once); and the same registry built
 by Hugo (``benchmarks/.work/hugo-N``, cold, median of --repeat runs).  Peak
 RSS is the largest sum over the whole process tree (sampled every 10 ms); peak
@@ -125,6 +127,43 @@ TEMPLATE_EDITS = (
     ("record.html", "one-template edit (record.html)"),
     ("listing.html", "one-template edit (listing.html)"),
 )
+
+
+# ``site-builder build`` as `make site` runs it: MkDocs, the docs pages and the registry, in a fresh process.
+SITE_BUILDER = ("-c", "from site_builder.cli import main; raise SystemExit(main())", "build")
+
+
+def command(root: Path, *flags: str) -> Run:
+    """One ``site-builder build`` of ``root`` (``flags`` added)."""
+    result = run([sys.executable, *SITE_BUILDER, "--config", str(root / "mkdocs.yml"), *flags], cwd=root)
+    if result.returncode:
+        raise SystemExit(f"site-builder build failed in {root}")
+    return result
+
+
+def command_rows(root: Path, target: Path, repeat: int) -> list[str]:
+    """``site-builder build``'s no-op rebuild and one-record edit (``target``'s title), each the median of ``repeat``.
+
+    Measured after two untimed builds: the first publishes the docs pages beside the registry (the core
+    builds before it published none), the second leaves the spare tree a maintainer's session has.
+    """
+    command(root)
+    command(root)
+    noop = median([command(root) for _ in range(repeat)], key=lambda r: r.seconds)
+    original = target.read_text(encoding="utf-8")
+    edits = []
+    for _ in range(repeat):
+        target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+        try:
+            edits.append(command(root))
+        finally:
+            target.write_text(original, encoding="utf-8")
+        command(root)
+    edit = median(edits, key=lambda r: r.seconds)
+    return [
+        row("site-builder build (make site): no-op rebuild", noop, "", ""),
+        row("site-builder build (make site): one-record edit", edit, "", ""),
+    ]
 
 
 def ours(root: Path, *flags: str) -> tuple[Run, Report]:
@@ -252,6 +291,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     for name, label in TEMPLATE_EDITS:
         tedit, report = template_edit(root, name)
         lines.append(row(label, tedit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.1f} MB"))
+    lines.extend(command_rows(root, target, repeat))
     lines.append(serve_row(root, repeat))
     if complete:
         clean(root)

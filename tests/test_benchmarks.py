@@ -45,6 +45,8 @@ def test_the_benchmark_builds_a_small_registry_every_way_and_prints_one_row_each
         "one-record edit",
         "one-template edit (record.html)",
         "one-template edit (listing.html)",
+        "site-builder build (make site): no-op rebuild",
+        "site-builder build (make site): one-record edit",
         "mkdocs serve rebuild after a one-record edit",
     ]
     assert {line.count("|") for line in tables[0]} == {8}, "a row with more or fewer cells than the header"
