@@ -111,9 +111,11 @@ class BuildCache:
     complete_site: str = ""  # the site_dir a whole-site build committed with exactly these files, if any
     templates: Used = field(default_factory=dict)  # what the records' renders used (templatesources)
 
-    def outputs(self) -> Published:
-        """Every file the build published, records' and groups': site-relative path -> state."""
-        return Published([entry.outputs for entry in self.records.values()] + [g.outputs for g in self.groups.values()])
+    def outputs(self, without: str = "") -> Published:
+        """Every file the build published, records' and groups' (but group ``without``'s): path -> state."""
+        owners: list[Mapping[str, FileState]] = [entry.outputs for entry in self.records.values()]
+        owners += [group.outputs for name, group in self.groups.items() if name != without]
+        return Published(owners)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -52,7 +52,7 @@ from .cache import (
     source_digest,
     tree_digest,
 )
-from .companion import COMPANION, Companion, companion_pages
+from .companion import COMPANION, Companion, companion_pages, taken_by
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
@@ -255,7 +255,7 @@ class Engine:
         companion = cache.groups.get(COMPANION)
         if (companion is None) != (self.companion is None):
             return False
-        if companion is not None and companion.inputs != self._companion(cache.outputs())[0]:
+        if companion is not None and companion.inputs != self._companion(cache.outputs(without=COMPANION))[0]:
             return False
         if any(self._cached(s) is None for s in self.sources):
             return False
@@ -330,10 +330,10 @@ class Engine:
         report.creating_seconds += writer.creating_seconds
         return _published(report, published)
 
-    def _companion(self, published: Published) -> tuple[bytes, list[tuple[str, bytes]]]:
-        """The companion group's inputs and pages, beside the registry outputs ``published``."""
+    def _companion(self, published: Published) -> tuple[bytes, Iterator[tuple[str, bytes]]]:
+        """The companion group's inputs and pages, beside the registry outputs ``published`` (no companion file)."""
         assert self.companion is not None
-        return companion_pages(self.companion, lambda path: path in published or finalizer_owns(path))
+        return companion_pages(self.companion, taken_by(published, published.folders(), finalizer_owns))
 
     def _library_outputs(self, renderer: Renderer, library: Library, writer: SiteWriter, sole: bool) -> Published:
         """The listings and static outputs; then, the tree complete but for the finalizers', its tidying.

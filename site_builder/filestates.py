@@ -230,6 +230,10 @@ class Published(States):
             else:
                 yield from (path for path in states if self._counts(states, path))
 
+    def folders(self) -> Iterable[str]:
+        """The folders (site-relative, ending in ``/``; ``""`` at the top) that hold a published file."""
+        return self._owner.keys()
+
     def __len__(self) -> int:
         if self._length < 0:
             self._length = sum(1 for _ in self.each())

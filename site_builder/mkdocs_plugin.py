@@ -56,6 +56,9 @@ from .writer import pages_dir_for, remove_abandoned, remove_path
 log = get_plugin_logger(__name__)
 
 DOCS_PAGES = ".mkdocs-pages"  # serve: where MkDocs builds (and cleans), inside the served folder
+# Where the running tool logs the warnings a strict build counts: MkDocs on "mkdocs", ProperDocs on
+# "properdocs" (its "mkdocs" logger, kept for plugins, hands its records up to it).
+TOOL_LOGGERS = ("mkdocs", "properdocs")
 
 
 class TermConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -227,7 +230,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         remove_path(str(self.pages))
         config.site_dir = str(self.pages)
         if config.strict:
-            logging.getLogger("mkdocs").addHandler(self._warnings)
+            for name in TOOL_LOGGERS:
+                logging.getLogger(name).addHandler(self._warnings)
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
@@ -256,7 +260,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         if self.command == "serve":
             self._serve_build(Path(config.site_dir))
             return
-        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        self._stop_counting()
         if self._warnings.get_counts():
             return  # MkDocs aborts this strict build next; on_build_error removes the docs pages
         assert self.pages is not None
@@ -285,8 +289,12 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.docs.fill(self.site_dir)
         self.later.start()  # the manifest and sitemap, of the finished folder
 
+    def _stop_counting(self) -> None:
+        for name in TOOL_LOGGERS:
+            logging.getLogger(name).removeHandler(self._warnings)
+
     def on_build_error(self, *, error: Exception) -> None:
-        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        self._stop_counting()
         self._drop_pages()
 
     def _drop_pages(self) -> None:

@@ -120,5 +120,7 @@ def finalizer_owns(path: str) -> bool:
     """Whether the finalizers this build runs write site-relative ``path`` (or its folder) themselves."""
     if path.startswith(finalizer_folders()):
         return True
+    if "/" in path:  # FINALIZER_FILES are at the top of the site (and a glob's * would match a /)
+        return False
     patterns = (pattern for finalize in FINALIZERS for pattern in FINALIZER_FILES.get(finalize, ()))
     return any(fnmatchcase(path, pattern) for pattern in patterns)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitecheck import REPO, project_copy
+from sitecheck import REPO, project_copy, run_cli, tree_digests
 from test_mkdocs_build import different_files
 
 from site_builder.buildcmd import build
@@ -25,12 +26,14 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project of the repository's records, with docs of its own to edit; its ``mkdocs.yml``."""
-    shutil.copytree(REPO / "docs", tmp_path / "docs")
-    config = project_copy(tmp_path, REPO / "records")
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(str(REPO / "docs"), str(tmp_path / "docs")), encoding="utf-8"
-    )
+    """A project with docs, records and templates of its own (copies of the repository's) to edit; its mkdocs.yml."""
+    for folder in ("docs", "records", "templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    config = project_copy(tmp_path, tmp_path / "records")
+    text = config.read_text(encoding="utf-8")
+    for folder in ("docs", "templates"):
+        text = text.replace(str(REPO / folder), str(tmp_path / folder))
+    config.write_text(text, encoding="utf-8")
     return config
 
 
@@ -129,3 +132,77 @@ def test_an_incremental_site_is_the_cold_build_of_the_same_sources(project: Path
     build(project, site_dir=cold, no_cache=True)
 
     assert different_files(site_of(project), cold) == []
+
+
+def touch_a_record(root: Path) -> None:
+    """Same bytes, a new identity (a checkout, a `touch`), not within the last scan's clock tick."""
+    record = sorted((root / "records").glob("*.md"))[0]
+    status = record.stat()
+    os.utime(record, ns=(status.st_atime_ns, status.st_mtime_ns - 10**9))
+
+
+def add_an_unused_template(root: Path) -> None:
+    """A template no output uses: the environment key changes, no output does."""
+    (root / "templates" / "notes" / "unused.html").write_text("<p>not used</p>\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(touch_a_record, id="a record file touched"),
+        pytest.param(add_an_unused_template, id="an unused template added"),
+    ],
+)
+def test_a_rebuild_that_changes_nothing_after_the_fast_check_failed_is_still_a_noop(
+    project: Path, change: Callable[[Path], None]
+) -> None:
+    """The build's second no-op check (Engine.unchanged, once the quick one has not held) holds with docs pages."""
+    rebuild(project)
+    site = site_of(project)
+    before, folder = identities(site), site.stat().st_ino
+    change(project.parent)
+
+    report = rebuild(project)
+
+    assert [stage.name for stage in report.stages] == ["scan"]  # Engine.unchanged_report: nothing rendered
+    assert identities(site) == before  # manifest.json and sitemap.xml were written again
+    assert site.stat().st_ino == folder  # no staging tree swapped in
+
+
+def test_a_docs_file_named_like_a_registry_folder_gives_way_to_the_registry(project: Path) -> None:
+    """A docs file at `tiers` (a plain file) where the registry publishes `tiers/index.html` and more."""
+    (project.parent / "docs" / "tiers").write_text("a plain file\n", encoding="utf-8")
+
+    rebuild(project)
+
+    site = site_of(project)
+    assert (site / "tiers" / "index.html").is_file()
+    assert (site / "tiers" / "watchlist" / "index.html").is_file()
+    assert rebuild(project).written_files == 0
+
+
+def test_a_docs_file_below_a_folder_named_like_a_sitemap_part_is_published(project: Path) -> None:
+    """The sitemap files a finalizer writes are at the top of the site: `sitemap-*.xml` is no folder's."""
+    folder = project.parent / "docs" / "sitemap-archive"
+    folder.mkdir()
+    (folder / "2025.xml").write_text("<archive/>\n", encoding="utf-8")
+
+    rebuild(project)
+
+    assert (site_of(project) / "sitemap-archive" / "2025.xml").is_file()
+
+
+def test_properdocs_strict_warning_keeps_the_old_site(project: Path) -> None:
+    """ProperDocs logs its warnings on its own logger ("properdocs"), where the plugin counts them too."""
+    site = site_of(project)
+    environment = {"SOURCE_DATE_EPOCH": EPOCH}
+    first = run_cli("properdocs", "build", "--config-file", project, "--site-dir", site, env=environment)
+    assert first.returncode == 0, first.stderr
+    before = tree_digests(site)
+    about = project.parent / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[A broken link](nowhere.md)\n", encoding="utf-8")
+
+    failed = run_cli("properdocs", "build", "--config-file", project, "--site-dir", site, env=environment)
+
+    assert failed.returncode != 0, "ProperDocs aborts a strict build with a warning"
+    assert tree_digests(site) == before
