@@ -2,8 +2,10 @@
 
 ``render_registry`` writes the registry's pages (whatever :mod:`site_builder.outputs`
 declares) into an output directory; ``build_site`` wraps it in a staged,
-atomic write of ``config.site_dir``.  Neither needs MkDocs: the plugin calls
-``render_registry`` into the directory MkDocs is building.  A rebuild that
+atomic write of ``config.site_dir``, with another tool's pages beside them if
+given (:mod:`site_builder.companion`).  Neither needs MkDocs: the plugin calls
+``build_site`` with MkDocs' docs pages for a build, and ``render_registry``
+into the folder a serve session serves.  A rebuild that
 would change nothing is recognised from file identities alone
 (:func:`site_builder.buildstate.still_current`) before the engine
 (:mod:`site_builder.engine`, templates and all) is even imported.  What the

@@ -1,8 +1,9 @@
 """The MkDocs (or ProperDocs) driver: ``plugins: [registry]`` in ``mkdocs.yml``.
 
 MkDocs renders the narrative pages of ``docs/`` with ``templates/main.html``;
-this plugin adds everything else by calling the core's single entry point,
-:func:`site_builder.build.render_registry`, into the directory MkDocs built.
+this plugin adds everything else through the core's entry points
+(:mod:`site_builder.build`): ``build_site`` for a build, ``render_registry``
+for a serve session's rebuild.
 
 - ``mkdocs build`` (and ``site-builder build``): MkDocs writes the docs pages
   into a folder of their own beside ``site_dir``; the core's
