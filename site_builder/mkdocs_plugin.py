@@ -48,7 +48,7 @@ from .companion import read_companion
 from .config import RegistryConfig, config_from
 from .deferred import DeferredWork, deferring
 from .discovery.background import BackgroundIndex, indexing_in_background
-from .load import display_path
+from .load import display_path, load_records
 from .problems import ProblemsFound
 from .render import site_globals
 from .slug import slugify
@@ -262,8 +262,11 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             self._serve_build(Path(config.site_dir))
             return
         self._stop_counting()
-        if self._warnings.get_counts():
-            return  # MkDocs aborts this strict build next; on_build_error removes the docs pages
+        if self._warnings.get_counts():  # MkDocs aborts this strict build next; on_build_error removes the pages
+            problems = load_records(self.core).problems  # bad records are told in the same run, as `check` does
+            if problems:
+                raise PluginError(str(ProblemsFound(problems)))
+            return
         assert self.pages is not None
         try:
             self.report = build_site(self.core, self.progress, read_companion(self.pages))

@@ -206,3 +206,22 @@ def test_properdocs_strict_warning_keeps_the_old_site(project: Path) -> None:
 
     assert failed.returncode != 0, "ProperDocs aborts a strict build with a warning"
     assert tree_digests(site) == before
+
+
+def test_a_strict_build_with_a_docs_warning_still_tells_of_bad_records(project: Path) -> None:
+    site = site_of(project)
+    rebuild(project)
+    before = tree_digests(site)
+    about = project.parent / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[A broken link](nowhere.md)\n", encoding="utf-8")
+    record = sorted((project.parent / "records").glob("*.md"))[0]
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("name: DOI grade", "name: Gold").replace("name: Watchlist", "name: Gold"), "utf-8")
+
+    failed = run_cli("site-builder", "build", "--config", project, "--site-dir", site, cwd=project.parent)
+
+    assert failed.returncode == 1
+    assert "nowhere.md" in failed.stderr  # MkDocs' warning
+    assert record.name in failed.stderr and "Gold" in failed.stderr  # and the record's problem
+    assert "Traceback" not in failed.stderr
+    assert tree_digests(site) == before
