@@ -32,8 +32,9 @@ import platform
 import pstats
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import TypedDict, TypeVar, cast
 
 from site_builder.writer import staged_trees
 
@@ -42,6 +43,7 @@ from .measure import Run, median, run, tree_size
 from .retired import WORK, delete_retired, retire, settle
 
 MiB = 1024 * 1024
+T = TypeVar("T")
 
 
 def hugo_binary() -> str | None:
@@ -133,12 +135,32 @@ TEMPLATE_EDITS = (
 SITE_BUILDER = ("-c", "from site_builder.cli import main; raise SystemExit(main())", "build")
 
 
+def command_run(root: Path, *flags: str) -> Run:
+    """One ``site-builder build`` of ``root`` (``flags`` added), whatever its outcome."""
+    return run([sys.executable, *SITE_BUILDER, "--config", str(root / "mkdocs.yml"), *flags], cwd=root)
+
+
 def command(root: Path, *flags: str) -> Run:
-    """One ``site-builder build`` of ``root`` (``flags`` added)."""
-    result = run([sys.executable, *SITE_BUILDER, "--config", str(root / "mkdocs.yml"), *flags], cwd=root)
+    """One ``site-builder build`` of ``root`` (``flags`` added), which must succeed."""
+    result = command_run(root, *flags)
     if result.returncode:
         raise SystemExit(f"site-builder build failed in {root}")
     return result
+
+
+def edit_rebuilds(target: Path, repeat: int, build: Callable[[], T]) -> list[T]:
+    """``repeat`` timed rebuilds, each after ``target``'s title is edited; each time the record is restored and
+    the registry rebuilt after it, untimed."""
+    original = target.read_text(encoding="utf-8")
+    edits = []
+    for _ in range(repeat):
+        target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+        try:
+            edits.append(build())
+        finally:
+            target.write_text(original, encoding="utf-8")
+        build()
+    return edits
 
 
 def command_rows(root: Path, target: Path, repeat: int) -> list[str]:
@@ -150,16 +172,7 @@ def command_rows(root: Path, target: Path, repeat: int) -> list[str]:
     command(root)
     command(root)
     noop = median([command(root) for _ in range(repeat)], key=lambda r: r.seconds)
-    original = target.read_text(encoding="utf-8")
-    edits = []
-    for _ in range(repeat):
-        target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
-        try:
-            edits.append(command(root))
-        finally:
-            target.write_text(original, encoding="utf-8")
-        command(root)
-    edit = median(edits, key=lambda r: r.seconds)
+    edit = median(edit_rebuilds(target, repeat, lambda: command(root)), key=lambda r: r.seconds)
     return [
         row("site-builder build (make site): no-op rebuild", noop, "", ""),
         row("site-builder build (make site): one-record edit", edit, "", ""),
@@ -276,14 +289,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     warm_up.write_text(kept, encoding="utf-8")
     ours(root)
     target = root / "records" / f"{records[count // 2].id}.md"
-    original = target.read_text(encoding="utf-8")
-    edits = []
-    for _ in range(repeat):  # each: the title edited, the timed rebuild, the record restored and rebuilt
-        target.write_text(original.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
-        edits.append(ours(root))
-        target.write_text(original, encoding="utf-8")
-        ours(root)
-    edit, report = median_build(edits)
+    edit, report = median_build(edit_rebuilds(target, repeat, lambda: ours(root)))
     edit_stages = stage_table("One-record edit's stages", edit, report)
     lines.append(
         row("one-record edit", edit, f"{report['written_files']:,}", f"{report['written_bytes'] / 1e6:.2f} MB")
@@ -295,16 +301,7 @@ def bench(count: int, repeat: int, with_hugo: bool, complete: bool, cold_only: b
     lines.append(serve_row(root, repeat))
     if complete:
         clean(root)
-        command = [
-            sys.executable,
-            "-c",
-            "from site_builder.cli import main; raise SystemExit(main())",
-            "build",
-            "--config",
-            str(root / "mkdocs.yml"),
-            "--no-cache",
-        ]
-        whole = run(command, cwd=root)
+        whole = command_run(root, "--no-cache")
         if whole.returncode == 0 and (root / "site" / "index.html").is_file():
             files, size = tree_size(root / "site")
             lines.append(
