@@ -368,16 +368,24 @@ def _write_all(fd: int, content: bytes | bytearray) -> None:
         view = view[os.write(fd, view) :]
 
 
+# The trees a build keeps beside ``site_dir``, each named ``.<site_dir name>-<kind>-<pid>``.
+SIBLING_KINDS = ("staging", "old", "pages")
+
+
+def _sibling(site_dir: Path, kind: str) -> Path:
+    """This process's tree of ``kind`` beside ``site_dir`` (resolved; same filesystem, so a swap is a rename)."""
+    site_dir = site_dir.resolve()
+    return site_dir.parent / f".{site_dir.name}-{kind}-{os.getpid()}"
+
+
 def staging_dir_for(site_dir: Path) -> Path:
     """A fresh sibling of ``site_dir`` (same filesystem, so the swap is a rename)."""
-    site_dir = site_dir.resolve()
-    return site_dir.parent / f".{site_dir.name}-staging-{os.getpid()}"
+    return _sibling(site_dir, "staging")
 
 
 def pages_dir_for(site_dir: Path) -> Path:
     """A fresh sibling of ``site_dir`` where another tool (MkDocs) writes its pages for this build."""
-    site_dir = site_dir.resolve()
-    return site_dir.parent / f".{site_dir.name}-pages-{os.getpid()}"
+    return _sibling(site_dir, "pages")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -396,8 +404,7 @@ def staged_trees(site_dir: Path) -> list[Path]:
     site_dir = site_dir.resolve()
     if not site_dir.parent.is_dir():
         return []
-    kinds = ("staging", "old", "pages")
-    return [path for kind in kinds for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*")]
+    return [path for kind in SIBLING_KINDS for path in site_dir.parent.glob(f".{site_dir.name}-{kind}-*")]
 
 
 def remove_abandoned(site_dir: Path) -> None:
@@ -465,7 +472,7 @@ def commit_staging(staging: Path, site_dir: Path, spare: Path | None = None) -> 
     if site_dir.exists() and _exchange(staging, site_dir):
         _keep_or_remove(staging, spare)  # now holds the previous site
         return
-    old = site_dir.parent / f".{site_dir.name}-old-{os.getpid()}"
+    old = _sibling(site_dir, "old")
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(staging, site_dir)
