@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from site_fixtures import make_record
 
 from site_builder.alongside import Alongside
 from site_builder.discovery import search
-from site_builder.discovery.background import BackgroundIndex, indexing_in_background
+from site_builder.discovery.background import BackgroundIndex, IndexJob, indexing_in_background
 from site_builder.problems import ProblemsFound
 
 
@@ -216,6 +217,15 @@ def test_a_refused_rebuild_in_serve_cancels_the_search_job_it_handed_to_the_back
 ) -> None:
     manifest, started = _refused_next(tmp_path, monkeypatch)
     index = BackgroundIndex()
+    submit = index.submit
+
+    def submit_and_let_it_start(job: IndexJob) -> None:
+        submit(job)
+        deadline = time.monotonic() + 30  # the refusal comes after a Pagefind process runs, not before it starts
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(index, "submit", submit_and_let_it_start)
     with indexing_in_background(index), pytest.raises(ProblemsFound, match="/records/plain/"):
         build_site_for(tmp_path, monkeypatch, [make_record("plain-2")], previous_manifest=manifest)
     assert index.wait(0)  # nothing left running: the job was cancelled, not left to swap its bundles in
