@@ -23,6 +23,7 @@ import contextlib
 import fnmatch
 import hashlib
 import io
+import json
 import os
 import pickle
 import re
@@ -48,7 +49,7 @@ MAGIC = b"site-builder build cache %d\n" % FORMAT
 PICKLE_BATCH = 1000  # records pickled with one memo
 _DEPENDENCIES = ("jinja2", "markdown-it-py", "pydantic", "pyyaml", "markupsafe")
 # Settings that change how a build runs, never what it publishes.
-_RUN_SETTINGS = {"workers", "use_cache"}
+_RUN_SETTINGS = frozenset({"workers", "use_cache"})
 
 # A build-wide value a record's pages looked up (e.g. a publication date): (name, argument, answer).
 Lookup = tuple[str, str, Any]
@@ -249,7 +250,7 @@ def render_key(config: RegistryConfig) -> bytes:
 
     Not the templates: each render's are noted as it reads them (:mod:`.templatesources`).
     """
-    settings = config.model_dump_json(exclude=_RUN_SETTINGS).encode()
+    settings = json.dumps(config.settings(without=_RUN_SETTINGS), ensure_ascii=False).encode()
     return digest_bytes(code_digest(), settings)
 
 

@@ -9,30 +9,43 @@ the rules live here only.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .problems import Problem, ProblemsFound
+from .settings import (
+    SettingsInvalid,
+    checked,
+    count,
+    distinct_list,
+    entries,
+    flag,
+    nonempty_text,
+    optional_path,
+    path,
+    required,
+    setting,
+    text,
+)
 from .yamlnodes import child, line_of
 
 
-class Term(BaseModel):
+@dataclass(frozen=True)
+class Term:
     """One value of a vocabulary, with the sentence that tells a reader what it means."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = required(nonempty_text)
+    description: str = setting("", text)
 
 
+@dataclass(frozen=True)
 class GateStatus(Term):
     """A gate verdict status; ``requires_artifact`` marks statuses that need proof attached."""
 
-    requires_artifact: bool = False
+    requires_artifact: bool = setting(False, flag)
 
 
 DEFAULT_TIERS = (
@@ -64,54 +77,38 @@ DEFAULT_GATE_STATUSES = (
 DEFAULT_DIMENSION_LEVELS = ("LOW", "MEDIUM", "HIGH")
 DEFAULT_CORRECTION_STATUSES = ("CURRENT", "CORRECTED")
 DEFAULT_CONTRACTS = ("paper-manifest-v1.1", "correction-record-v1", "source-provenance-v1")
+RESOLVED_PATHS = ("records_dir", "templates_dir", "site_dir", "cache_dir")  # taken from project_dir when relative
 
 
-class RegistryConfig(BaseModel):
-    """Everything the core needs to know, validated; paths are absolute."""
+@dataclass(frozen=True)
+class RegistryConfig:
+    """Everything the core needs to know; :meth:`from_settings` checks each setting and makes paths absolute."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    site_name: str = "Research Registry"
-    site_url: str = ""
-    site_description: str = ""
-    project_dir: Path = Path(".")
-    records_dir: Path = Path("records")
-    templates_dir: Path = Path("templates")
-    site_dir: Path = Path("site")
-    cache_dir: Path = Path(".cache")
-    tiers: tuple[Term, ...] = DEFAULT_TIERS
-    gate_statuses: tuple[GateStatus, ...] = DEFAULT_GATE_STATUSES
-    dimension_levels: tuple[str, ...] = DEFAULT_DIMENSION_LEVELS
-    correction_statuses: tuple[str, ...] = DEFAULT_CORRECTION_STATUSES
-    contracts: tuple[str, ...] = DEFAULT_CONTRACTS
-    quality_guide_page: str = "quality-guide/"
-    contracts_page: str = "contracts/"
-    page_size: int = Field(default=50, ge=1)
-    recent_records: int = Field(default=10, ge=0)
-    feed_entries: int = Field(default=50, ge=1)
-    search_shard_records: int = Field(
-        default=1000,
-        ge=1,
-        description=(
-            "Records per search index shard: current records are split by a hash of their id into the"
-            " smallest power-of-two number of Pagefind bundles that holds them at this size, so an edit"
-            " re-indexes one shard (see site_builder.discovery.search)."
-        ),
-    )
-    previous_manifest: Path | None = None
-    workers: int = Field(default=0, ge=0)  # build processes; 0 = all cores
-    use_cache: bool = True  # incremental builds from cache_dir; False (--no-cache) builds cold
-
-    @field_validator("tiers", "gate_statuses", "dimension_levels", "correction_statuses", "contracts")
-    @classmethod
-    def _unique_nonempty(cls, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        names = [v.name if isinstance(v, Term) else v for v in values]
-        if not names:
-            raise ValueError("must list at least one value")
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"lists {', '.join(duplicates)} more than once")
-        return values
+    site_name: str = setting("Research Registry", text)
+    site_url: str = setting("", text)
+    site_description: str = setting("", text)
+    project_dir: Path = setting(Path("."), path)
+    records_dir: Path = setting(Path("records"), path)
+    templates_dir: Path = setting(Path("templates"), path)
+    site_dir: Path = setting(Path("site"), path)
+    cache_dir: Path = setting(Path(".cache"), path)
+    tiers: tuple[Term, ...] = setting(DEFAULT_TIERS, distinct_list(entries(Term)))
+    gate_statuses: tuple[GateStatus, ...] = setting(DEFAULT_GATE_STATUSES, distinct_list(entries(GateStatus)))
+    dimension_levels: tuple[str, ...] = setting(DEFAULT_DIMENSION_LEVELS, distinct_list(text))
+    correction_statuses: tuple[str, ...] = setting(DEFAULT_CORRECTION_STATUSES, distinct_list(text))
+    contracts: tuple[str, ...] = setting(DEFAULT_CONTRACTS, distinct_list(text))
+    quality_guide_page: str = setting("quality-guide/", text)
+    contracts_page: str = setting("contracts/", text)
+    page_size: int = setting(50, count(1))
+    recent_records: int = setting(10, count(0))
+    feed_entries: int = setting(50, count(1))
+    # Records per search index shard: current records are split by a hash of their id into the smallest
+    # power-of-two number of Pagefind bundles that holds them at this size, so an edit re-indexes one
+    # shard (see site_builder.discovery.search).
+    search_shard_records: int = setting(1000, count(1))
+    previous_manifest: Path | None = setting(None, optional_path)
+    workers: int = setting(0, count(0))  # build processes; 0 = all cores
+    use_cache: bool = setting(True, flag)  # incremental builds from cache_dir; False (--no-cache) builds cold
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -127,33 +124,41 @@ class RegistryConfig(BaseModel):
     def tier(self, name: str) -> Term:
         return next(t for t in self.tiers if t.name == name)
 
+    def settings(self, *, without: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The settings as plain data (paths as texts, terms as mappings), in field order; ``without`` left out."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in without}
+
     @classmethod
     def from_settings(cls, settings: dict[str, Any], *, source: str = "mkdocs.yml") -> RegistryConfig:
-        """Validate a settings mapping; relative paths are taken from ``project_dir``."""
+        """Check a settings mapping; relative paths are taken from ``project_dir``."""
         try:
-            config = cls.model_validate(settings)
-        except ValidationError as error:
+            config = checked(cls, settings)
+        except SettingsInvalid as invalid:
             raise ProblemsFound(
                 [
-                    Problem(source, 1, "plugins.registry." + ".".join(str(p) for p in e["loc"]), e["msg"])
-                    for e in error.errors()
+                    Problem(source, 1, "plugins.registry." + ".".join(map(str, where)), message)
+                    for where, message in invalid.errors
                 ]
             ) from None
         base = config.project_dir.resolve()
-        resolved = config.model_copy(
-            update={
-                "project_dir": base,
-                "records_dir": base / config.records_dir,
-                "templates_dir": base / config.templates_dir,
-                "site_dir": base / config.site_dir,
-                "cache_dir": base / config.cache_dir,
-                "previous_manifest": base / config.previous_manifest if config.previous_manifest else None,
-            }
+        resolved = replace(
+            config,
+            project_dir=base,
+            previous_manifest=base / config.previous_manifest if config.previous_manifest else None,
+            **{key: base / getattr(config, key) for key in RESOLVED_PATHS},
         )
         unsafe = unsafe_site_dir(resolved)
         if unsafe:
             raise ProblemsFound([Problem(source, 1, "site_dir", unsafe, "a folder of its own, such as site/")])
         return resolved
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(each) for each in value]
+    if isinstance(value, Term):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value) if isinstance(value, Path) else value
 
 
 def unsafe_site_dir(config: RegistryConfig) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.config import GateStatus, RegistryConfig
+from site_builder.config import GateStatus, RegistryConfig, Term
 from site_builder.load import load_records, read_record
 from site_builder.model import Record
 from site_builder.problems import Problem
@@ -87,7 +87,7 @@ def test_unknown_contract(
 
 def test_vocabularies_come_from_the_configuration(project: Path, write_record: WriteRecord) -> None:
     path = write_record("rec-1", lambda d: d["tier"].update(name="Gold"))
-    config = RegistryConfig(records_dir=project / "records", tiers=({"name": "Gold"},))  # type: ignore[arg-type]
+    config = RegistryConfig(records_dir=project / "records", tiers=(Term(name="Gold"),))
     assert isinstance(read_record(path, config), Record)
 
 
