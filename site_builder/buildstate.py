@@ -29,6 +29,7 @@ from typing import Any
 from .cache import BuildCache, cache_file, digest_bytes, environment_key, source_digest, unsealed, write_sealed
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, OutputStat, unpack_paths, unpack_stats
+from .forked import all_hold
 
 STATE_FILE = "build-state.marshal"
 FORMAT = 4
@@ -207,7 +208,25 @@ def still_current(
     listing, folders = records_listing(config.records_dir)
     if folders or listing != state.listing or state.key != environment_key(config):
         return False
-    records = str(config.records_dir)
+    manifest = os.path.join(site, manifest_name) if manifest_name else None
+    if manifest is not None and not still(manifest, state.manifest):
+        return False
+    paths = unpack_paths(state.output_paths)
+    # Two halves of the system calls, one per core (forked.all_hold): the record files and the first
+    # outputs here, the other outputs beside them.
+    split = max(0, (len(paths) - len(state.sources)) // 2)
+    later = split * STAT_SIZE
+    return all_hold(
+        [
+            lambda: sources_still(state, str(config.records_dir))
+            and outputs_still(site, zip(paths[:split], unpack_stats(state.output_stats[:later]), strict=True)),
+            lambda: outputs_still(site, zip(paths[split:], unpack_stats(state.output_stats[later:]), strict=True)),
+        ]
+    )
+
+
+def sources_still(state: BuildState, records: str) -> bool:
+    """Whether every record file in folder ``records`` still has the identity (or the content) ``state`` saw."""
     for name, (known, digest) in state.sources.items():
         path = os.path.join(records, name)
         try:
@@ -216,10 +235,7 @@ def still_current(
             return False
         if tuple(known) != stat or (too_recent(state, stat) and not holds(path, digest)):
             return False
-    manifest = os.path.join(site, manifest_name) if manifest_name else None
-    if manifest is not None and not still(manifest, state.manifest):
-        return False
-    return outputs_still(site, zip(unpack_paths(state.output_paths), unpack_stats(state.output_stats), strict=True))
+    return True
 
 
 def vouched_from(state: BuildState, checked_ns: int) -> BuildState | None:

@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from generated_project import config, generated_project, tree
 
-from site_builder import build, buildstate, engine
+from site_builder import build, buildstate, engine, forked
 from site_builder.build import BuildReport, build_site
 from site_builder.buildstate import (
     BuildState,
@@ -206,6 +206,21 @@ def test_anything_changed_sends_the_build_down_the_full_path(project: Path, chan
     build_site(config(project))
     assert nothing_changed(config(project), TODAY, MANIFEST) is not None
     change(project)  # type: ignore[operator]
+    assert nothing_changed(config(project), TODAY, MANIFEST) is None
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+@pytest.mark.parametrize("position", [0, -1], ids=["the first output", "the last output"])
+@pytest.mark.parametrize("forking", [True, False], ids=["checked in two processes", "checked in one"])
+def test_an_output_edited_in_either_half_of_the_check_sends_the_build_down_the_full_path(
+    project: Path, monkeypatch: pytest.MonkeyPatch, position: int, forking: bool
+) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: forking)
+    build_site(config(project))
+    state = read_state(config(project))
+    assert state is not None and nothing_changed(config(project), TODAY, MANIFEST) is not None
+    output = project / "site" / os.fsdecode(state.output_paths.split(b"\0")[:-1][position])
+    output.write_bytes(output.read_bytes() + b" ")
     assert nothing_changed(config(project), TODAY, MANIFEST) is None
 
 

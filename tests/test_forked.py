@@ -1,0 +1,90 @@
+"""Checks spread over forked processes: every check holds or the answer is no, and no child is left behind."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder import forked
+from site_builder.forked import all_hold
+
+THREADS_RUNNING = threading.active_count  # the real count, before the fixture stands one in for it
+
+
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a build, where nothing else runs when the checks do (the test runner may have threads of its own)."""
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+
+
+def noting_pid(where: Path, holds: bool = True) -> forked.Check:
+    def check() -> bool:
+        where.write_text(str(os.getpid()))
+        return holds
+
+    return check
+
+
+def test_every_check_holding_holds(tmp_path: Path) -> None:
+    assert all_hold([noting_pid(tmp_path / "first"), noting_pid(tmp_path / "second")])
+
+
+def test_the_checks_after_the_first_run_in_other_processes(tmp_path: Path) -> None:
+    all_hold([noting_pid(tmp_path / "first"), noting_pid(tmp_path / "second")])
+    assert int((tmp_path / "first").read_text()) == os.getpid()
+    assert int((tmp_path / "second").read_text()) != os.getpid()
+
+
+def test_a_check_failing_in_a_child_fails_the_whole(tmp_path: Path) -> None:
+    assert not all_hold([noting_pid(tmp_path / "first"), noting_pid(tmp_path / "second", holds=False)])
+
+
+def test_a_check_raising_in_a_child_counts_as_failed() -> None:
+    def broken() -> bool:
+        raise OSError("gone")
+
+    assert not all_hold([lambda: True, broken])
+
+
+def test_a_check_failing_here_kills_the_children_instead_of_waiting_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    children: list[int | None] = []
+    fork = forked._forked
+
+    def noted(check: forked.Check) -> int | None:
+        children.append(fork(check))
+        return children[-1]
+
+    monkeypatch.setattr(forked, "_forked", noted)
+    started = time.monotonic()
+    assert not all_hold([lambda: False, lambda: time.sleep(60) or True])
+    assert time.monotonic() - started < 30
+    assert len(children) == 1 and children[0] is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # reaped: not left as a zombie
+
+
+def test_with_other_threads_running_every_check_runs_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked.threading, "active_count", THREADS_RUNNING)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert all_hold([noting_pid(tmp_path / "first"), noting_pid(tmp_path / "second")])
+    finally:
+        stop.set()
+        other.join()
+    assert int((tmp_path / "second").read_text()) == os.getpid()
+
+
+def test_a_check_that_cannot_be_forked_runs_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", refused)
+    assert not all_hold([lambda: True, noting_pid(tmp_path / "second", holds=False)])
+    assert int((tmp_path / "second").read_text()) == os.getpid()
