@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 from .config import RegistryConfig, Term
 from .model import Record
@@ -46,6 +48,11 @@ class RecordSummary:
         if not self.digest:
             object.__setattr__(self, "digest", hashlib.blake2b(repr(self).encode(), digest_size=16).digest())
 
+    def __reduce__(self) -> tuple[type[RecordSummary], tuple[Any, ...]]:
+        # Pickled as a constructor call (as cache.RecordEntry is): the state methods dataclass makes
+        # for slots loop over fields() in Python, for each of the 10k summaries a cache holds.
+        return RecordSummary, _summary_fields(self)
+
     @property
     def url(self) -> str:
         """Site-relative URL of the record page (permanent)."""
@@ -56,6 +63,9 @@ class RecordSummary:
         """Newest ``published`` first, records without a date after them; ties by id."""
         ordinal = self.published.toordinal() if self.published else 0
         return (-ordinal, self.title.casefold(), self.id)
+
+
+_summary_fields = attrgetter(*(f.name for f in fields(RecordSummary)))
 
 
 def summarize(record: Record) -> RecordSummary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,13 @@ def test_summaries_received_from_workers_share_one_object_per_recurring_value(
     for name in library.RECURRING:
         values = [getattr(summary, name) for summary in received]
         assert len({id(value) for value in values}) == len(set(values)), name
+
+
+def test_a_summary_crosses_to_another_process_with_every_field_and_its_digest_as_computed() -> None:
+    first = RecordSummary("a", "A", "DOI grade", "Verified", (("rigor", "High"),), "none", 0, "P", None, None)
+    marked = replace(first, digest=b"computed once".ljust(16, b"."))
+    copy = pickle.loads(pickle.dumps(marked))
+    assert copy == first and repr(copy) == repr(first) and copy.digest == marked.digest
 
 
 def test_sharing_a_summarys_values_changes_neither_them_nor_its_digest() -> None:
