@@ -384,9 +384,10 @@ class Engine:
         done: dict[str, RecordSummary] = {}
         tasks: list[RecordTask] = []
         # Reuse what is cached first (cheap, here), then render the rest (in workers when many).
-        for source in self.sources:
-            entry = self._cached(source)
-            if entry is not None and writer.reuse_all(entry.outputs):
+        entries = [(source, self._cached(source)) for source in self.sources]
+        in_place = iter(writer.already_in_place([entry.outputs for _, entry in entries if entry is not None]))
+        for source, entry in entries:
+            if entry is not None and (next(in_place) or writer.reuse_all(entry.outputs)):
                 done[source.name] = entry.summary
                 self.new_cache.records[source.name] = entry
             else:

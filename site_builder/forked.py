@@ -16,7 +16,9 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+T = TypeVar("T")
 Check = Callable[[], bool]
 
 
@@ -54,6 +56,49 @@ def all_hold(checks: Sequence[Check]) -> bool:
                 _kill(pid)
             held = _exited_holding(pid) and held
     return held
+
+
+def failing(check: Callable[[T], bool], items: Sequence[T]) -> set[int]:
+    """The positions of the ``items`` that ``check`` fails: the first half checked here, the other in a forked
+    child when :func:`can_fork` (it sends its positions back through a pipe).
+
+    A child that raises or dies counts as failing every item of its half.
+    """
+    half = len(items) // 2
+    if half == 0 or not can_fork():
+        return _failing_of(check, items, 0, len(items))
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return _failing_of(check, items, 0, len(items))
+    if pid == 0:  # the child: never returns to the caller
+        status = 1
+        try:
+            os.close(read)
+            with open(write, "w", encoding="ascii") as answer:
+                answer.write(" ".join(map(str, _failing_of(check, items, half, len(items)))))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    with open(read, encoding="ascii") as answer:
+        try:
+            failed = _failing_of(check, items, 0, half)
+        except BaseException:
+            _kill(pid)
+            os.waitpid(pid, 0)
+            raise
+        theirs = answer.read()
+    if _exited_holding(pid):
+        return failed | {int(position) for position in theirs.split()}
+    return failed | set(range(half, len(items)))
+
+
+def _failing_of(check: Callable[[T], bool], items: Sequence[T], start: int, stop: int) -> set[int]:
+    return {position for position in range(start, stop) if not check(items[position])}
 
 
 def _forked(check: Check) -> int | None:

@@ -88,3 +88,30 @@ def test_a_check_that_cannot_be_forked_runs_here(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(forked.os, "fork", refused)
     assert not all_hold([lambda: True, noting_pid(tmp_path / "second", holds=False)])
     assert int((tmp_path / "second").read_text()) == os.getpid()
+
+
+def test_failing_gives_the_positions_of_the_items_failing_in_either_half() -> None:
+    assert forked.failing(lambda n: n % 3 != 0, list(range(10))) == {0, 3, 6, 9}
+
+
+def test_failing_checks_the_later_half_in_another_process(tmp_path: Path) -> None:
+    def noting(n: int) -> bool:
+        (tmp_path / str(n)).write_text(str(os.getpid()))
+        return True
+
+    assert forked.failing(noting, [0, 1]) == set()
+    assert int((tmp_path / "0").read_text()) == os.getpid() != int((tmp_path / "1").read_text())
+
+
+def test_a_child_that_raises_fails_every_item_of_its_half() -> None:
+    def broken_above_four(n: int) -> bool:
+        if n > 4:
+            raise OSError("gone")
+        return True
+
+    assert forked.failing(broken_above_four, list(range(8))) == {4, 5, 6, 7}
+
+
+def test_failing_with_many_positions_to_send_back_gets_them_all() -> None:
+    items = list(range(200_000))  # more than a pipe holds while this process checks its own half
+    assert forked.failing(lambda n: False, items) == set(items)

@@ -111,3 +111,40 @@ def test_removing_a_folders_last_output_removes_the_emptied_folders_and_keeps_th
     assert not (tmp_path / "records").exists() and tmp_path.is_dir()
     site.write("records/a/index.html", b"again")
     assert (tmp_path / "records/a/index.html").read_bytes() == b"again"
+
+
+def recorded(root: Path, *names: str) -> dict[str, tuple[bytes, int, int, int]]:
+    """The states a build recorded for files ``names`` below ``root``, as they are now."""
+    found = {name: os.stat(root / name) for name in names}
+    return {name: (b"", s.st_size, s.st_mtime_ns, s.st_ino) for name, s in found.items()}
+
+
+def refreshed_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A published site and a spare tree made of its files (each linked), as a rebuild finds them."""
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    for name in ("a/index.html", "a/record.json", "b/index.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name)
+        (spare / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site / name, spare / name)
+    return site, spare
+
+
+def test_in_a_refreshed_tree_groups_of_the_very_files_recorded_are_already_in_place(tmp_path: Path) -> None:
+    site, spare = refreshed_pair(tmp_path)
+    groups = [recorded(spare, "a/index.html", "a/record.json"), recorded(spare, "b/index.html")]
+    assert SiteWriter(spare, site, refresh=True).already_in_place(groups) == [True, True]
+
+
+def test_a_group_with_one_file_changed_since_it_was_recorded_is_not_already_in_place(tmp_path: Path) -> None:
+    site, spare = refreshed_pair(tmp_path)
+    groups = [recorded(spare, "a/index.html", "a/record.json"), recorded(spare, "b/index.html")]
+    (spare / "a" / "record.json").unlink()
+    (spare / "a" / "record.json").write_text("a/record.json")  # the same bytes, another file
+    assert SiteWriter(spare, site, refresh=True).already_in_place(groups) == [False, True]
+
+
+def test_outside_a_refreshed_tree_no_group_counts_as_already_in_place(tmp_path: Path) -> None:
+    site, spare = refreshed_pair(tmp_path)
+    groups = [recorded(spare, "b/index.html")]
+    assert SiteWriter(spare, site).already_in_place(groups) == [False]
