@@ -111,9 +111,20 @@ def pss(pid: int) -> int:
     return proc_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
 
 
+def as_installed() -> dict[str, str]:
+    """This environment, less what makes Python run unlike a maintainer's: ``PYTHONDONTWRITEBYTECODE``.
+
+    With it set (this machine's shell sets it), every build process compiled our ~60 modules from
+    source, ~0.1 s a process: a tenth of a no-op rebuild.  Hugo, a binary, pays nothing like it.
+    """
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: list[str], cwd: Path | None = None) -> Run:
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=as_installed()
+    )
     watched = child.pid
     peak = samples = 0
     pss_samples: list[tuple[float, int]] = []

@@ -89,6 +89,17 @@ def test_a_measured_run_knows_the_memory_its_command_used_by_rss_and_by_pss() ->
     assert result.peak_rss >= held and result.peak_pss >= held
 
 
+def test_a_measured_command_runs_with_pythons_bytecode_cache_as_a_maintainers_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.measure import run
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("SITE_BUILDER_BENCH_PROBE", "kept")
+    code = "import os, sys; print(sys.dont_write_bytecode, os.environ['SITE_BUILDER_BENCH_PROBE'])"
+    assert run([sys.executable, "-c", code]).stdout.split() == ["False", "kept"]
+
+
 def test_a_measured_tree_holds_a_grandchild_started_from_a_thread() -> None:
     from benchmarks.measure import tree
 
