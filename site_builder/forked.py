@@ -1,12 +1,14 @@
-"""Checks that are mostly system calls, spread over the cores with ``fork``: :func:`all_hold`.
+"""Checks that are mostly system calls, spread over the cores with ``fork``: :func:`all_hold`, :func:`failing`.
 
 A no-op rebuild asks the kernel for the identity of every file the last
 build read and left (80k ``stat`` calls at 10k records, ~0.25 s).  Threads
 do not help: each call holds the interpreter lock around a two-microsecond
 system call, and two threads took longer than one.  A forked process costs
 about a millisecond and shares the parent's memory, so the second half of
-the calls runs on the other core.  A child answers with its exit status
-only; it never writes to a file or a stream of the parent.
+the calls runs on the other core.  A child answers with its exit status (and,
+for :func:`failing`, through a pipe); it never writes to a file or a stream of
+the parent, and never returns into the caller's code (:func:`_child`).  Any
+doubt about a child's answer counts as a check that failed: never as one that held.
 """
 
 from __future__ import annotations
@@ -20,15 +22,25 @@ from typing import TypeVar
 
 T = TypeVar("T")
 Check = Callable[[], bool]
+# Held back while a child is forked: one that arrives then is the child's to take, by default (it ends it).
+_DEFERRED = {signal.SIGINT}
 
 
 def can_fork() -> bool:
-    """Whether a child can be forked safely: the platform has ``fork`` and this process runs one thread.
+    """Whether a child can be forked safely and be heard from.
 
-    With other threads running (``mkdocs serve``'s server), a lock one of them holds would stay
-    held in the child for ever.
+    The platform must have ``fork`` and signal masks, this process must run one thread (with others
+    running, as ``mkdocs serve``'s server, a lock one of them holds would stay held in the child for
+    ever), there must be a second core, and children must not be reaped by the kernel (SIGCHLD
+    ignored, as a launcher may leave it), which would lose their answers.
     """
-    return hasattr(os, "fork") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+    return (
+        hasattr(os, "fork")
+        and hasattr(signal, "pthread_sigmask")
+        and threading.active_count() == 1
+        and (os.cpu_count() or 1) > 1
+        and signal.getsignal(signal.SIGCHLD) != signal.SIG_IGN
+    )
 
 
 def all_hold(checks: Sequence[Check]) -> bool:
@@ -41,21 +53,21 @@ def all_hold(checks: Sequence[Check]) -> bool:
         return all(check() for check in checks)
     children: list[int] = []
     here = [checks[0]]
-    for check in checks[1:]:
-        pid = _forked(check)
-        if pid is None:
-            here.append(check)
-        else:
-            children.append(pid)
     held = False
     try:
+        for check in checks[1:]:
+            pid = _child(_status_of(check))
+            if pid is None:
+                here.append(check)
+            else:
+                children.append(pid)
         held = all(check() for check in here)
     finally:
-        for pid in children:
-            if not held:
+        if not held:
+            for pid in children:
                 _kill(pid)
-            held = _exited_holding(pid) and held
-    return held
+        answers = [_exited_holding(pid) for pid in children]  # each reaped, whatever the answers
+    return held and all(answers)
 
 
 def failing(check: Callable[[T], bool], items: Sequence[T]) -> set[int]:
@@ -68,30 +80,26 @@ def failing(check: Callable[[T], bool], items: Sequence[T]) -> set[int]:
     if half == 0 or not can_fork():
         return _failing_of(check, items, 0, len(items))
     read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
+
+    def answer() -> int:
         os.close(read)
-        os.close(write)
-        return _failing_of(check, items, 0, len(items))
-    if pid == 0:  # the child: never returns to the caller
-        status = 1
-        try:
-            os.close(read)
-            with open(write, "w", encoding="ascii") as answer:
-                answer.write(" ".join(map(str, _failing_of(check, items, half, len(items)))))
-            status = 0
-        finally:
-            os._exit(status)
+        with open(write, "w", encoding="ascii") as sent:
+            sent.write(" ".join(map(str, _failing_of(check, items, half, len(items)))))
+        return 0
+
+    pid = _child(answer)
     os.close(write)
-    with open(read, encoding="ascii") as answer:
-        try:
+    if pid is None:
+        os.close(read)
+        return _failing_of(check, items, 0, len(items))
+    try:
+        with open(read, encoding="ascii") as received:
             failed = _failing_of(check, items, 0, half)
-        except BaseException:
-            _kill(pid)
-            os.waitpid(pid, 0)
-            raise
-        theirs = answer.read()
+            theirs = received.read()
+    except BaseException:
+        _kill(pid)
+        _exited_holding(pid)
+        raise
     if _exited_holding(pid):
         return failed | {int(position) for position in theirs.split()}
     return failed | set(range(half, len(items)))
@@ -101,19 +109,38 @@ def _failing_of(check: Callable[[T], bool], items: Sequence[T], start: int, stop
     return {position for position in range(start, stop) if not check(items[position])}
 
 
-def _forked(check: Check) -> int | None:
-    """The pid of a child that exits 0 when ``check`` holds, 1 otherwise; None when no child could be forked."""
+def _child(body: Callable[[], int]) -> int | None:
+    """The pid of a forked child that runs ``body`` and exits with the status it returns (1 if it raises);
+    None when no child could be forked.
+
+    The child never returns into the caller's code.  A Ctrl-C (SIGINT reaches the whole process
+    group) is held back across the fork, and the child takes it as the default does, ending there:
+    had it arrived as a KeyboardInterrupt before the child's ``finally`` was in place, the child would
+    have gone on running the build's own code.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
         pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: never returns to the caller
+    except BaseException as error:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        if isinstance(error, OSError):
+            return None
+        raise
+    if pid == 0:
         status = 1
         try:
-            status = 0 if check() else 1
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            status = body()
         finally:
             os._exit(status)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return pid
+
+
+def _status_of(check: Check) -> Callable[[], int]:
+    """A child's body for ``check``: exit status 0 when it holds."""
+    return lambda: 0 if check() else 1
 
 
 def _kill(pid: int) -> None:
@@ -122,6 +149,9 @@ def _kill(pid: int) -> None:
 
 
 def _exited_holding(pid: int) -> bool:
-    """Wait for the child ``pid``; whether it exited 0 (its check held)."""
-    _, status = os.waitpid(pid, 0)
+    """Wait for the child ``pid``; whether it exited 0 (its check held).  Not if its status was lost."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped by the kernel (SIGCHLD ignored since can_fork asked): no answer
+        return False
     return os.waitstatus_to_exitcode(status) == 0

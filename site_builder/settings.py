@@ -141,13 +141,16 @@ def distinct_list(item: Check) -> Check:
         if not isinstance(value, Sequence) or isinstance(value, str):
             raise Invalid("Input should be a valid list")
         items: list[Any] = []
+        errors: list[tuple[Where, str]] = []  # every refused item, not only the first
         for position, each in enumerate(value):
             try:
                 items.append(item(each))
             except Invalid as invalid:
-                raise Invalid(invalid.message, (position, *invalid.where)) from None
+                errors.append(((position, *invalid.where), invalid.message))
             except SettingsInvalid as nested:
-                raise SettingsInvalid([((position, *where), message) for where, message in nested.errors]) from None
+                errors.extend(((position, *where), message) for where, message in nested.errors)
+        if errors:
+            raise SettingsInvalid(errors)
         names = [each if isinstance(each, str) else each.name for each in items]
         if not names:
             raise Invalid("must list at least one value")

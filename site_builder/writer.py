@@ -28,6 +28,7 @@ import ctypes
 import hashlib
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -95,6 +96,7 @@ class SiteWriter:
         self._root = str(self.root)
         self._previous = str(self.previous) if self.previous is not None else ""
         self._made: set[str] = {self._root}
+        self._real: set[str] = set()  # folders of a refreshed tree seen to be folders (not links)
         # Digest of content written lately -> (its path, inode, mtime), least recently used first.
         self._twins: dict[bytes, tuple[str, int, int]] = {}
         self._twin_at: dict[str, bytes] = {}  # the same, by path: a path written again is no twin any more
@@ -221,7 +223,7 @@ class SiteWriter:
         if self.trusted:
             return state
         path = self._path(relative)
-        found = _identity(path) if self.refresh else None
+        found = _identity(path) if self.refresh and self._real_folders_above(relative) else None
         if found is not None and found == state[1:]:
             return state  # already the very file (a spare tree is made of the previous site's files)
         old = f"{self._previous}/{relative}"
@@ -249,6 +251,25 @@ class SiteWriter:
             self.creating_seconds += perf_counter() - start
         return state
 
+    def _real_folders_above(self, relative: str) -> bool:
+        """Whether every folder above ``relative`` is a folder, not a link to one (looked at once each).
+
+        A refreshed tree is trusted for nothing: a file reached through a linked folder may be
+        another tree's (the live site's), and is never the one its state records.
+        """
+        folder = self._root
+        for part in relative.split("/")[:-1]:
+            folder = f"{folder}/{part}"
+            if folder in self._real:
+                continue
+            try:
+                if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    return False
+            except OSError:
+                return False
+            self._real.add(folder)
+        return True
+
     def already_in_place(self, groups: Sequence[Mapping[str, FileState]]) -> list[bool]:
         """For each group of outputs, whether every file of it is already the very one its state records.
 
@@ -260,7 +281,10 @@ class SiteWriter:
             return [False] * len(groups)
 
         def in_place(outputs: Mapping[str, FileState]) -> bool:
-            return all(_identity(self._path(path)) == state[1:] for path, state in outputs.items())
+            return all(
+                self._real_folders_above(path) and _identity(self._path(path)) == state[1:]
+                for path, state in outputs.items()
+            )
 
         failed = failing(in_place, groups)
         return [position not in failed for position in range(len(groups))]

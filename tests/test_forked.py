@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,13 +56,13 @@ def test_a_check_raising_in_a_child_counts_as_failed() -> None:
 
 def test_a_check_failing_here_kills_the_children_instead_of_waiting_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
     children: list[int | None] = []
-    fork = forked._forked
+    fork = forked._child
 
-    def noted(check: forked.Check) -> int | None:
-        children.append(fork(check))
+    def noted(body: Callable[[], int]) -> int | None:
+        children.append(fork(body))
         return children[-1]
 
-    monkeypatch.setattr(forked, "_forked", noted)
+    monkeypatch.setattr(forked, "_child", noted)
     started = time.monotonic()
     assert not all_hold([lambda: False, lambda: time.sleep(60) or True])
     assert time.monotonic() - started < 30
@@ -115,3 +118,64 @@ def test_a_child_that_raises_fails_every_item_of_its_half() -> None:
 def test_failing_with_many_positions_to_send_back_gets_them_all() -> None:
     items = list(range(200_000))  # more than a pipe holds while this process checks its own half
     assert forked.failing(lambda n: False, items) == set(items)
+
+
+@pytest.fixture
+def children_reaped_by_the_kernel() -> Iterator[None]:
+    """SIGCHLD ignored, as a launcher may leave it: the kernel reaps children, and their answers are lost."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+@pytest.mark.usefixtures("children_reaped_by_the_kernel")
+def test_with_children_reaped_by_the_kernel_the_checks_run_here_and_answer() -> None:
+    assert not all_hold([lambda: True, lambda: False])
+    assert forked.failing(lambda n: n != 2, list(range(4))) == {2}
+
+
+def test_a_child_whose_answer_was_lost_counts_as_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def reaped_already(pid: int, options: int) -> tuple[int, int]:
+        raise ChildProcessError("No child processes")
+
+    waitpid = os.waitpid
+    monkeypatch.setattr(forked.os, "waitpid", reaped_already)
+    try:
+        assert not all_hold([lambda: True, lambda: True])
+        assert forked.failing(lambda n: True, [0, 1, 2, 3]) == {2, 3}
+    finally:
+        monkeypatch.undo()
+        with contextlib.suppress(ChildProcessError):
+            while waitpid(-1, os.WNOHANG)[0]:
+                pass
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda: all_hold([lambda: True, lambda: True]), lambda: forked.failing(lambda n: True, [0, 1, 2, 3])],
+    ids=["all_hold", "failing"],
+)
+def test_a_child_interrupted_as_it_starts_never_returns_into_the_caller(
+    call: Callable[[], object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, fork = os.getpid(), os.fork
+
+    def fork_then_interrupted() -> int:
+        pid = fork()
+        if pid == 0:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, arriving in the child just after the fork
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", fork_then_interrupted)
+    escaped = tmp_path / "escaped"
+    try:
+        call()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if os.getpid() != parent:  # a child running the caller's code: note it, end it
+            escaped.write_text(str(os.getpid()))
+            os._exit(0)
+    assert not escaped.exists(), "a forked child returned into the caller"

@@ -77,3 +77,10 @@ def test_the_settings_as_plain_data_leave_out_what_is_asked() -> None:
     plain = config.settings(without=frozenset({"workers"}))
     assert plain["site_dir"] == "/srv/site" and plain["tiers"] == [{"name": "Gold", "description": "Best."}]
     assert "workers" not in plain and plain["use_cache"] is True
+
+
+def test_every_refused_entry_of_a_vocabulary_is_reported_together() -> None:
+    assert problems(gate_statuses=[{"name": "Open"}, {"name": ""}, {"name": ""}]) == [
+        "plugins.registry.gate_statuses.1.name: String should have at least 1 character",
+        "plugins.registry.gate_statuses.2.name: String should have at least 1 character",
+    ]

@@ -148,3 +148,25 @@ def test_outside_a_refreshed_tree_no_group_counts_as_already_in_place(tmp_path: 
     site, spare = refreshed_pair(tmp_path)
     groups = [recorded(spare, "b/index.html")]
     assert SiteWriter(spare, site).already_in_place(groups) == [False]
+
+
+def test_a_record_folder_linked_in_a_spare_tree_is_not_already_in_place(tmp_path: Path) -> None:
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("a")
+    spare.mkdir()
+    (spare / "a").symlink_to(site / "a", target_is_directory=True)  # the live site's own files, through a link
+    group = recorded(site, "a/index.html")
+    assert SiteWriter(spare, site, refresh=True).already_in_place([group]) == [False]
+
+
+def test_reusing_a_file_below_a_linked_folder_of_a_spare_tree_links_a_file_of_its_own(tmp_path: Path) -> None:
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("a")
+    spare.mkdir()
+    (spare / "a").symlink_to(site / "a", target_is_directory=True)
+    state = recorded(site, "a/index.html")["a/index.html"]
+    assert SiteWriter(spare, site, refresh=True).reuse("a/index.html", state) == state
+    assert not (spare / "a").is_symlink() and (spare / "a" / "index.html").read_text() == "a"
+    assert (site / "a" / "index.html").read_text() == "a"
