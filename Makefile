@@ -39,6 +39,7 @@ serve: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
 
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy

@@ -218,8 +218,10 @@ def still_current(
     later = split * STAT_SIZE
     return all_hold(
         [
-            lambda: sources_still(state, str(config.records_dir))
-            and outputs_still(site, zip(paths[:split], unpack_stats(state.output_stats[:later]), strict=True)),
+            lambda: (
+                sources_still(state, str(config.records_dir))
+                and outputs_still(site, zip(paths[:split], unpack_stats(state.output_stats[:later]), strict=True))
+            ),
             lambda: outputs_still(site, zip(paths[split:], unpack_stats(state.output_stats[later:]), strict=True)),
         ]
     )

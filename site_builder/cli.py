@@ -22,19 +22,15 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import buildcmd
-from .config import RegistryConfig, read_config
+from .config import SCHEMA_FILE, RegistryConfig, read_config
 from .exiting import exit_now
-from .importer import import_page
-from .load import display_path, field_line, load_records, read_record, record_files
-from .model import Record
-from .problems import Problem, ProblemsFound
-from .recordtext import record_text
-from .rules import check_library
-from .scaffold import new_id, scaffold_record
-from .schema import SCHEMA_FILE, schema_text
+from .problems import Problem, ProblemsFound, display_path
+
+if TYPE_CHECKING:  # each subcommand imports what it uses: `site-builder build` needs no record model (pydantic)
+    from .model import Record
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -115,6 +111,8 @@ def plural(count: int, noun: str) -> str:
 
 def check(args: argparse.Namespace) -> int:
     """Validate every record file; print every problem found."""
+    from .load import load_records, record_files
+
     config = configuration(args)
     loaded = load_records(config)
     files = len(record_files(config.records_dir)[0])
@@ -134,6 +132,9 @@ def check(args: argparse.Namespace) -> int:
 
 def import_pages(args: argparse.Namespace) -> int:
     """Import published record pages (NNN_<id>.txt) as record files; all of them or none."""
+    from .importer import import_page
+    from .recordtext import record_text
+
     config = configuration(args)
     problems: list[Problem] = []
     imported: dict[Path, Record] = {}
@@ -181,6 +182,9 @@ def import_pages(args: argparse.Namespace) -> int:
 
 def _library_problems(config: RegistryConfig, imported: dict[Path, Record], sources: dict[Path, str]) -> list[Problem]:
     """Problems across records (ids, aliases) that the imported records would add to the registry."""
+    from .load import field_line, load_records
+    from .rules import check_library
+
     if not imported or not config.records_dir.is_dir():
         return []
     existing = load_records(config)
@@ -203,6 +207,10 @@ def _library_problems(config: RegistryConfig, imported: dict[Path, Record], sour
 
 def new(args: argparse.Namespace) -> int:
     """Create a record file with valid placeholder values to fill in; print its path."""
+    from .load import read_record
+    from .recordtext import record_text
+    from .scaffold import new_id, scaffold_record
+
     config = configuration(args)
     record_id = args.id or new_id()
     target = config.records_dir / f"{record_id}.md"
@@ -222,6 +230,8 @@ def new(args: argparse.Namespace) -> int:
 
 def schema(args: argparse.Namespace) -> int:
     """Write the JSON Schema of a published record."""
+    from .schema import schema_text
+
     config = configuration(args)
     output = Path(args.output)
     write_files({output: schema_text(config)})

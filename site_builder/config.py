@@ -77,6 +77,7 @@ DEFAULT_GATE_STATUSES = (
 DEFAULT_DIMENSION_LEVELS = ("LOW", "MEDIUM", "HIGH")
 DEFAULT_CORRECTION_STATUSES = ("CURRENT", "CORRECTED")
 DEFAULT_CONTRACTS = ("paper-manifest-v1.1", "correction-record-v1", "source-provenance-v1")
+SCHEMA_FILE = "schema/record.schema.json"  # the record schema, in the site and where `site-builder schema` writes it
 RESOLVED_PATHS = ("records_dir", "templates_dir", "site_dir", "cache_dir")  # taken from project_dir when relative
 
 

@@ -56,7 +56,7 @@ from .companion import COMPANION, Companion, companion_pages, taken_by
 from .config import RegistryConfig
 from .filestates import STAT_SIZE, FileState, Published, pack_identities, unpack_stats
 from .library import Library, RecordSummary, build_library, share_values, slug_collisions
-from .load import RECORD_SUFFIX, display_path, field_line, record_file_names, shown_in
+from .load import RECORD_SUFFIX, field_line, record_file_names, shown_in
 from .model import Record
 from .outputs import (
     EARLY_FINALIZERS,
@@ -68,7 +68,7 @@ from .outputs import (
     finalizer_owns,
 )
 from .parallel import RecordResult, RecordTask, install_discovery, lookups_hold, recording_dates, run_records
-from .problems import Problem, ProblemsFound
+from .problems import Problem, ProblemsFound, display_path
 from .render import LazyPage, Output, Renderer
 from .report import BuildReport, Progress, Stage
 from .resident import peak_resident, reset_peak_resident

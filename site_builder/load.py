@@ -18,21 +18,12 @@ from pydantic import ValidationError
 
 from .config import RegistryConfig
 from .model import BODY_SECTIONS, Record, is_valid_id
-from .problems import Problem, closest
+from .problems import Problem, closest, display_path
 from .recordfile import Locator, ParsedFile, decode, parse_record_text
 from .rules import RULES, check_library
 
 RECORD_SUFFIX = ".md"
 _BODY_HEADINGS = {name: heading for heading, name in BODY_SECTIONS.items()}
-
-
-def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
-    absolute = path.absolute()
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
 
 
 @dataclass

@@ -48,9 +48,8 @@ from .companion import read_companion
 from .config import RegistryConfig, config_from
 from .deferred import DeferredWork, deferring
 from .discovery.background import BackgroundIndex, indexing_in_background
-from .load import display_path, load_records
-from .problems import ProblemsFound
-from .render import site_globals
+from .problems import ProblemsFound, display_path
+from .siteglobals import site_globals
 from .slug import slugify
 from .writer import pages_dir_for, remove_abandoned, remove_path
 
@@ -263,6 +262,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             return
         self._stop_counting()
         if self._warnings.get_counts():  # MkDocs aborts this strict build next; on_build_error removes the pages
+            from .load import load_records  # not before: a build that goes on never needs it here
+
             problems = load_records(self.core).problems  # bad records are told in the same run, as `check` does
             if problems:
                 raise PluginError(str(ProblemsFound(problems)))

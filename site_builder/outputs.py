@@ -35,7 +35,7 @@ from pathlib import Path
 
 from . import discovery
 from .cache import tree_files
-from .config import RegistryConfig
+from .config import SCHEMA_FILE, RegistryConfig
 from .library import TAXONOMIES, Library
 from .model import Record
 from .render import Output, Page, Renderer
@@ -88,7 +88,7 @@ def json_schema(config: RegistryConfig) -> Iterable[Page]:
     from .schema import record_schema
 
     text = json.dumps(record_schema(config), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    yield "schema/record.schema.json", text.encode("utf-8")
+    yield SCHEMA_FILE, text.encode("utf-8")
 
 
 RECORD_OUTPUTS: list[RecordOutput] = [

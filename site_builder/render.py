@@ -19,10 +19,11 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import cache_folder, code_digest
-from .config import GateStatus, RegistryConfig, Term
+from .config import RegistryConfig, Term
 from .library import TAXONOMIES, Library, Listing, RecordSummary, Taxonomy
 from .markdown import markdown_renderer, render_markdown
-from .model import TABLE_SECTIONS, Dimensions, Record, section_rows, section_title
+from .model import TABLE_SECTIONS, Record, section_rows, section_title
+from .siteglobals import site_globals
 from .slug import slugify
 from .templatesources import TemplateSources
 
@@ -49,19 +50,6 @@ class LazyPage:
 # bytearray it was built in (see discovery.data.records_api).
 Output = tuple[str, bytes | bytearray] | LazyPage
 
-NAV: tuple[tuple[str, str], ...] = (
-    ("Records", ""),
-    ("Tiers", "tiers/"),
-    ("Verdicts", "verdicts/"),
-    ("Quality guide", "quality-guide/"),
-    ("About", "about/"),
-    ("Search", "search/"),
-)
-
-
-# How every listing is ordered (RecordSummary.sort_key), in words for the pages that show one.
-SORT_ORDER = "newest first by publication date (records without a date last), then by title, then by id"
-
 
 def base_url_for(url: str) -> str:
     """Relative path from a page at site-relative ``url`` (``records/x/``) back to the site root."""
@@ -71,39 +59,6 @@ def base_url_for(url: str) -> str:
 
 def file_for(url: str) -> str:
     return f"{url}index.html" if url.endswith("/") or not url else url
-
-
-@dataclass(frozen=True)
-class SiteGlobals:
-    """Values every template sees, under MkDocs as in the core: the ``site`` global.
-
-    An object, not a dict: Jinja reads ``site.name`` as an attribute first, and a dict
-    would answer each such read with a caught AttributeError.
-    """
-
-    name: str
-    url: str
-    description: str
-    nav: tuple[tuple[str, str], ...]
-    tiers: tuple[Term, ...]
-    gate_statuses: tuple[GateStatus, ...]
-    dimension_levels: tuple[str, ...]
-    dimension_labels: dict[str, str]
-    sort_order: str
-
-
-def site_globals(config: RegistryConfig) -> SiteGlobals:
-    return SiteGlobals(
-        name=config.site_name,
-        url=config.site_url.rstrip("/") + "/" if config.site_url else "",
-        description=config.site_description,
-        nav=NAV,
-        tiers=config.tiers,
-        gate_statuses=config.gate_statuses,
-        dimension_levels=config.dimension_levels,
-        dimension_labels=dict(section_rows(Dimensions)),
-        sort_order=SORT_ORDER,
-    )
 
 
 class TemplateBytecode(jinja2.FileSystemBytecodeCache):

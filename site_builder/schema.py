@@ -15,11 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .config import RegistryConfig
+from .config import SCHEMA_FILE, RegistryConfig
 from .model import _SAFE_PATH, SCHEMA_VERSION, Record, Text
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILE = "schema/record.schema.json"
 # Pattern of non-blank text; the model's Text type rejects empty and whitespace-only values.
 NOT_BLANK = r"\S"
 # The model's URL rule (case-insensitive there); JSON Schema patterns have no flags.

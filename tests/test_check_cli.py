@@ -143,7 +143,7 @@ def test_check_reports_a_file_system_error_without_a_traceback(
     def unreadable(config: RegistryConfig) -> None:
         raise PermissionError(13, "Permission denied", str(project / "records"))
 
-    monkeypatch.setattr("site_builder.cli.load_records", unreadable)
+    monkeypatch.setattr("site_builder.load.load_records", unreadable)
     assert run("check") == (1, "", "records:1: (file): cannot use the file: Permission denied\n")
 
 
