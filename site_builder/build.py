@@ -18,13 +18,15 @@ from __future__ import annotations
 import os
 import time
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildstate import BuildMemory, read_state, still_current, vouched_from, write_state
+from .buildstate import BuildMemory, BuildState, read_state, still_current, vouched_from, write_state
 from .cache import cache_file
 from .config import RegistryConfig
+from .forked import Started, start
 from .heap import LoadedState
 from .report import BuildReport, Progress, Stage
 from .writer import staged_site
@@ -32,7 +34,7 @@ from .writer import staged_site
 if TYPE_CHECKING:
     from .companion import Companion
 
-__all__ = ["BuildReport", "Progress", "build_site", "render_registry", "spare_tree"]
+__all__ = ["BuildReport", "EarlyCheck", "Progress", "build_site", "check_early", "render_registry", "spare_tree"]
 
 SPARE_TREE = "spare-site"
 
@@ -71,22 +73,78 @@ def render_registry(
     return report
 
 
+@dataclass
+class EarlyCheck:
+    """The quick no-op check of the registry alone, started before the companion files exist.
+
+    MkDocs makes its docs pages (the companion files) before the plugin calls :func:`build_site`;
+    the registry's record files and outputs can be checked meanwhile, in a forked process
+    (:func:`~.forked.start`), since they do not depend on those pages.  Its build date and manifest
+    name are the build's.  Without a child (none could be forked), the check runs when asked.
+    """
+
+    config: RegistryConfig
+    state: BuildState
+    today: date | None
+    manifest: str | None
+    checked_ns: int
+    answer: Started | None
+
+    def holds(self, companion: bytes) -> bool:
+        """Whether rebuilding would change nothing, with companion files of digest ``companion``."""
+        if self.state.companion != companion:
+            self.stop()
+            return False
+        if self.answer is None:
+            return still_current(self.state, self.config, _day(self.today), self.manifest, companion)
+        return self.answer.held()
+
+    def stop(self) -> None:
+        """The build will not ask: the child, if it still runs, is killed and reaped."""
+        if self.answer is not None:
+            self.answer.stop()
+
+
+def check_early(config: RegistryConfig) -> EarlyCheck | None:
+    """Start the registry's no-op check now (see :class:`EarlyCheck`); None when there is no state to check."""
+    state = read_state(config) if config.use_cache else None
+    if state is None:
+        return None
+    today, manifest = _today_and_manifest()
+    checked_ns = time.time_ns()
+    answer = start(lambda: still_current(state, config, _day(today), manifest, state.companion))
+    return EarlyCheck(config, state, today, manifest, checked_ns, answer)
+
+
 def build_site(
-    config: RegistryConfig, progress: Progress | None = None, companion: Companion | None = None
+    config: RegistryConfig,
+    progress: Progress | None = None,
+    companion: Companion | None = None,
+    early: EarlyCheck | None = None,
 ) -> BuildReport:
     """Build the registry into ``config.site_dir`` atomically: all of it, or nothing changed.
 
     ``companion``: another tool's pages to publish beside the registry (MkDocs' docs pages:
-    :mod:`site_builder.companion`).  A rebuild with nothing changed since the last
-    ``build_site`` writes nothing at all.
+    :mod:`site_builder.companion`).  ``early``: the no-op check started before they were made
+    (:func:`check_early`), whose build date this build keeps.  A rebuild with nothing changed
+    since the last ``build_site`` writes nothing at all.
     """
     started = time.monotonic()
-    today, manifest = _today_and_manifest()  # one build date for the whole build, read once
+    if early is not None and early.config != config:
+        early.stop()
+        early = None
+    # One build date for the whole build, read once.
+    today, manifest = (early.today, early.manifest) if early is not None else _today_and_manifest()
     with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
-        state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-        checked_ns = time.time_ns()
         digest = companion.digest if companion is not None else b""
-        if state is not None and still_current(state, config, today.isoformat() if today else "", manifest, digest):
+        state: BuildState | None
+        if early is not None:
+            state, checked_ns, unchanged = early.state, early.checked_ns, early.holds(digest)
+        else:
+            state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
+            checked_ns = time.time_ns()
+            unchanged = state is not None and still_current(state, config, _day(today), manifest, digest)
+        if state is not None and unchanged:
             vouched = vouched_from(state, checked_ns)  # record files too recent to trust by identity were read
             if vouched is not None:
                 with suppress(OSError):  # only a saving for the next no-op: a full or read-only cache is no error
@@ -106,6 +164,10 @@ def build_site(
             report = engine.render(staging, refresh=_holds_files(staging), sole=True)
         engine.save(config.site_dir)
     return report
+
+
+def _day(today: date | None) -> str:
+    return today.isoformat() if today else ""
 
 
 def spare_tree(config: RegistryConfig) -> Path:

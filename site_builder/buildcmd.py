@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # the engine is imported when a build runs, not by every site-builder command
-    from .build import BuildReport, Progress
+    from .build import BuildReport, EarlyCheck, Progress
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_BAD_USAGE = 0, 1, 2
 
@@ -68,43 +68,74 @@ def build(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site described by ``config_file`` with MkDocs; raise :class:`BuildFailed` with every message."""
+    early = _checked_early(
+        config_file,
+        records_dir=records_dir.absolute() if records_dir else None,
+        site_dir=site_dir.absolute() if site_dir else None,
+        site_url=site_url,
+        previous_manifest=previous_manifest.absolute() if previous_manifest else None,
+        cache_dir=cache_dir.absolute() if cache_dir else None,
+        use_cache=False if no_cache else None,
+    )
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from .mkdocs_plugin import RegistryPlugin
 
-    with _collected("mkdocs") as log:
-        try:
-            config = load_config(
-                config_file=str(config_file),
-                site_dir=str(site_dir.absolute()) if site_dir else None,
-                site_url=site_url,
-            )
-            plugin = config.plugins.get("registry")
-            if not isinstance(plugin, RegistryPlugin):
-                raise BuildFailed([f"{config_file}: plugins: the 'registry' plugin is not enabled"])
-            for key, path in (
-                ("records_dir", records_dir),
-                ("previous_manifest", previous_manifest),
-                ("cache_dir", cache_dir),
-            ):
-                if path is not None:
-                    plugin.config[key] = str(path.absolute())
-            if no_cache:
-                plugin.config["use_cache"] = False
-            plugin.progress = progress
-            config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with _collected("mkdocs") as log:
             try:
-                mkdocs_build(config)
-            finally:
-                config.plugins.on_shutdown()
-        except MkDocsException as error:
-            messages = log.messages or [str(error)]
-            raise BuildFailed([m for m in messages if not m.startswith("Aborted with")] or [str(error)]) from None
-        if plugin.report is None:  # pragma: no cover - MkDocs always runs on_post_build on success
-            raise BuildFailed(["the registry was not rendered"])
-        return plugin.report
+                config = load_config(
+                    config_file=str(config_file),
+                    site_dir=str(site_dir.absolute()) if site_dir else None,
+                    site_url=site_url,
+                )
+                plugin = config.plugins.get("registry")
+                if not isinstance(plugin, RegistryPlugin):
+                    raise BuildFailed([f"{config_file}: plugins: the 'registry' plugin is not enabled"])
+                for key, path in (
+                    ("records_dir", records_dir),
+                    ("previous_manifest", previous_manifest),
+                    ("cache_dir", cache_dir),
+                ):
+                    if path is not None:
+                        plugin.config[key] = str(path.absolute())
+                if no_cache:
+                    plugin.config["use_cache"] = False
+                plugin.progress = progress
+                plugin.offered_early, early = early, None  # the plugin takes it if its configuration is the same
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    mkdocs_build(config)
+                finally:
+                    config.plugins.on_shutdown()
+            except MkDocsException as error:
+                messages = log.messages or [str(error)]
+                raise BuildFailed([m for m in messages if not m.startswith("Aborted with")] or [str(error)]) from None
+            if plugin.report is None:  # pragma: no cover - MkDocs always runs on_post_build on success
+                raise BuildFailed(["the registry was not rendered"])
+            return plugin.report
+    finally:
+        if early is not None:  # not handed to the plugin: the build failed before
+            early.stop()
+
+
+def _checked_early(config_file: Path, **overrides: Any) -> EarlyCheck | None:
+    """The registry's no-op check, started before MkDocs is even imported (see :func:`~.build.check_early`).
+
+    From ``mkdocs.yml`` as the core reads it; the plugin takes it only if the configuration MkDocs
+    gives it is the same (an ``INHERIT`` or ``!ENV`` the core does not resolve makes it start its own).
+    A configuration the core refuses starts nothing: MkDocs reports it.
+    """
+    from .build import check_early
+    from .config import read_config
+    from .problems import ProblemsFound
+
+    try:
+        return check_early(read_config(config_file, **overrides))
+    except (ProblemsFound, OSError):
+        return None
 
 
 def _terminal_progress(stream: TextIO) -> Progress:

@@ -1,4 +1,5 @@
-"""Checks that are mostly system calls, spread over the cores with ``fork``: :func:`all_hold`, :func:`failing`.
+"""Checks that are mostly system calls, spread over the cores with ``fork``: :func:`all_hold`, :func:`failing`,
+:func:`start`.
 
 A no-op rebuild asks the kernel for the identity of every file the last
 build read and left (80k ``stat`` calls at 10k records, ~0.25 s).  Threads
@@ -18,6 +19,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -68,6 +70,36 @@ def all_hold(checks: Sequence[Check]) -> bool:
                 _kill(pid)
         answers = [_exited_holding(pid) for pid in children]  # each reaped, whatever the answers
     return held and all(answers)
+
+
+@dataclass
+class Started:
+    """A check running in a forked child since :func:`start`; :meth:`held` waits for its answer."""
+
+    pid: int
+    answer: bool | None = None
+
+    def held(self) -> bool:
+        """Whether the check held (waits for it; asked again, the same answer)."""
+        if self.answer is None:
+            self.answer = _exited_holding(self.pid)
+        return self.answer
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and reap it; its check counts as failed."""
+        if self.answer is None:
+            _kill(self.pid)
+            _exited_holding(self.pid)
+            self.answer = False
+
+
+def start(check: Check) -> Started | None:
+    """``check`` running from now on in a forked child, beside this process; None when :func:`can_fork` does
+    not hold or no child could be forked (the caller checks some other way)."""
+    if not can_fork():
+        return None
+    pid = _child(_status_of(check))
+    return None if pid is None else Started(pid)
 
 
 def failing(check: Callable[[T], bool], items: Sequence[T]) -> set[int]:

@@ -12,7 +12,9 @@ for a serve session's rebuild.
   into place at the very end, so bad records (or a strict-mode warning) leave
   the published ``site/`` untouched.  It is the core's incremental build: the
   tree the last swap replaced is refreshed rather than written anew, and a
-  rebuild where nothing changed writes nothing.
+  rebuild where nothing changed writes nothing.  Whether the registry changed
+  is checked while MkDocs makes the docs pages (:func:`~site_builder.build.check_early`,
+  in a forked process): only the pages' digest is left to compare after them.
 - ``mkdocs serve``: the registry is rendered in place into the served
   directory, so a rebuild redoes only what an edit affects, and records and
   templates are watched, so editing either reloads the page.  MkDocs cleans
@@ -42,7 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.utils import CountHandler
 
-from .build import BuildReport, Progress, build_site, render_registry
+from .build import BuildReport, EarlyCheck, Progress, build_site, check_early, render_registry
 from .buildstate import BuildMemory
 from .companion import read_companion
 from .config import RegistryConfig, config_from
@@ -202,6 +204,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         self.pages: Path | None = None  # build only: where MkDocs writes the docs pages for this build
         self.progress: Progress | None = None  # set by ``site-builder build`` on a terminal
         self.report: BuildReport | None = None
+        self.early: EarlyCheck | None = None  # build only: the registry's no-op check, beside the docs pages
+        self.offered_early: EarlyCheck | None = None  # one ``site-builder build`` started before MkDocs
         self.docs = DocsMirror()  # serve only
         self.search = BackgroundIndex()  # serve only
         self.memory = BuildMemory()  # serve only: the last rebuild's cache and state, kept in memory
@@ -232,6 +236,14 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         if config.strict:
             for name in TOOL_LOGGERS:
                 logging.getLogger(name).addHandler(self._warnings)
+        offered, self.offered_early = self.offered_early, None
+        self._stop_early()
+        if offered is not None and offered.config == self.core:
+            self.early = offered
+        else:
+            if offered is not None:
+                offered.stop()
+            self.early = check_early(self.core)  # while MkDocs makes the docs pages
         return config
 
     def on_pre_build(self, *, config: Any) -> None:
@@ -261,7 +273,10 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             self._serve_build(Path(config.site_dir))
             return
         self._stop_counting()
+        early, self.early = self.early, None
         if self._warnings.get_counts():  # MkDocs aborts this strict build next; on_build_error removes the pages
+            if early is not None:
+                early.stop()
             from .load import load_records  # not before: a build that goes on never needs it here
 
             problems = load_records(self.core).problems  # bad records are told in the same run, as `check` does
@@ -270,10 +285,12 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             return
         assert self.pages is not None
         try:
-            self.report = build_site(self.core, self.progress, read_companion(self.pages))
+            self.report = build_site(self.core, self.progress, read_companion(self.pages), early)
         except ProblemsFound as problems:
             raise PluginError(str(problems)) from None
         finally:
+            if early is not None:
+                early.stop()  # answered already, unless the build failed before it asked
             self._drop_pages()
         config.site_dir = str(self.site_dir)
 
@@ -300,7 +317,14 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_counting()
+        self._stop_early()
         self._drop_pages()
+
+    def _stop_early(self) -> None:
+        for early in (self.early, self.offered_early):
+            if early is not None:
+                early.stop()
+        self.early = self.offered_early = None
 
     def _drop_pages(self) -> None:
         if self.pages is not None:

@@ -277,3 +277,24 @@ def test_a_record_file_added_while_the_build_lists_the_records_is_built_by_the_n
     assert nothing_changed(config(project), TODAY, MANIFEST) is None
     build_site(config(project))
     assert (project / "site" / "records" / added.stem / "index.html").is_file()
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_an_early_check_answers_for_its_own_configuration_only(project: Path) -> None:
+    build_site(config(project))
+    early = build.check_early(config(project))  # would find nothing changed
+    assert early is not None
+
+    report = build_site(config(project, page_size=3), early=early)
+
+    assert stage_names(report) != ["unchanged"] and report.written_files > 0
+
+
+@pytest.mark.usefixtures("no_racy_margin")
+def test_an_early_check_that_held_makes_a_noop_of_the_same_configuration(project: Path) -> None:
+    build_site(config(project))
+    early = build.check_early(config(project))
+
+    report = build_site(config(project), early=early)
+
+    assert stage_names(report) == ["unchanged"] and report.written_files == 0

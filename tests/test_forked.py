@@ -179,3 +179,23 @@ def test_a_child_interrupted_as_it_starts_never_returns_into_the_caller(
             escaped.write_text(str(os.getpid()))
             os._exit(0)
     assert not escaped.exists(), "a forked child returned into the caller"
+
+
+def test_a_started_check_answers_when_asked() -> None:
+    started = forked.start(lambda: True)
+    assert started is not None and started.held() and started.held()  # asked again: the same answer
+
+
+def test_a_started_check_stopped_before_its_answer_counts_as_failed_and_is_reaped() -> None:
+    started = forked.start(lambda: time.sleep(60) or True)
+    assert started is not None
+    began = time.monotonic()
+    started.stop()
+    assert not started.held() and time.monotonic() - began < 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)
+
+
+def test_no_check_is_started_where_a_child_cannot_be_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    assert forked.start(lambda: True) is None

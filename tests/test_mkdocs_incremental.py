@@ -13,6 +13,8 @@ import pytest
 from sitecheck import REPO, project_copy, run_cli, tree_digests
 from test_mkdocs_build import different_files
 
+from site_builder import build as build_module
+from site_builder import forked
 from site_builder.buildcmd import build
 from site_builder.report import BuildReport
 
@@ -225,3 +227,57 @@ def test_a_strict_build_with_a_docs_warning_still_tells_of_bad_records(project: 
     assert record.name in failed.stderr and "Gold" in failed.stderr  # and the record's problem
     assert "Traceback" not in failed.stderr
     assert tree_digests(site) == before
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> list[forked.Started | None]:
+    """As in `make site`: the registry's no-op check forks beside MkDocs (the test runner may have threads).
+
+    The checks started, as they are started.
+    """
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    started: list[forked.Started | None] = []
+    start = build_module.start
+
+    def noted(check: forked.Check) -> forked.Started | None:
+        started.append(start(check))
+        return started[-1]
+
+    monkeypatch.setattr(build_module, "start", noted)
+    return started
+
+
+def test_with_the_registry_checked_beside_the_docs_pages_a_noop_is_still_a_noop(
+    project: Path, forking: list[forked.Started | None]
+) -> None:
+    rebuild(project)
+    before = identities(site_of(project))
+
+    report = rebuild(project)
+
+    assert [stage.name for stage in report.stages] == ["unchanged"]
+    assert identities(site_of(project)) == before
+    (started,) = forking  # the first build had no state to check
+    assert started is not None and started.answer is True  # the child's answer decided it
+
+
+@pytest.mark.usefixtures("forking")
+def test_with_the_registry_checked_beside_the_docs_pages_an_edited_record_is_built(project: Path) -> None:
+    rebuild(project)
+    record = sorted((project.parent / "records").glob("*.md"))[0]
+    record.write_text(record.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), "utf-8")
+
+    report = rebuild(project)
+
+    assert report.rendered_records == 1
+
+
+@pytest.mark.usefixtures("forking")
+def test_with_the_registry_checked_beside_the_docs_pages_an_edited_docs_page_is_built(project: Path) -> None:
+    rebuild(project)
+    about = project.parent / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA sentence added by a maintainer.\n", encoding="utf-8")
+
+    report = rebuild(project)
+
+    assert (report.rendered_records, report.written_files) == (0, 1)
