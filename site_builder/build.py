@@ -105,14 +105,17 @@ class EarlyCheck:
             self.answer.stop()
 
 
-def check_early(config: RegistryConfig) -> EarlyCheck | None:
-    """Start the registry's no-op check now (see :class:`EarlyCheck`); None when there is no state to check."""
+def check_early(config: RegistryConfig, *, beside: bool = True) -> EarlyCheck | None:
+    """Start the registry's no-op check now (see :class:`EarlyCheck`); None when there is no state to check.
+
+    Without ``beside``, nothing is forked: the check runs when asked.
+    """
     state = read_state(config) if config.use_cache else None
     if state is None:
         return None
     today, manifest = _today_and_manifest()
     checked_ns = time.time_ns()
-    answer = start(lambda: still_current(state, config, _day(today), manifest, state.companion))
+    answer = start(lambda: still_current(state, config, _day(today), manifest, state.companion)) if beside else None
     return EarlyCheck(config, state, today, manifest, checked_ns, answer)
 
 
@@ -133,23 +136,17 @@ def build_site(
     if early is not None and early.config != config:
         early.stop()
         early = None
-    # One build date for the whole build, read once.
-    today, manifest = (early.today, early.manifest) if early is not None else _today_and_manifest()
     with LoadedState() as loaded:  # the build state, the cache, the previous manifest: large and acyclic
-        digest = companion.digest if companion is not None else b""
-        state: BuildState | None
-        if early is not None:
-            state, checked_ns, unchanged = early.state, early.checked_ns, early.holds(digest)
-        else:
-            state = read_state(config) if config.use_cache else None  # read once: the engine's scan uses it too
-            checked_ns = time.time_ns()
-            unchanged = state is not None and still_current(state, config, _day(today), manifest, digest)
-        if state is not None and unchanged:
-            vouched = vouched_from(state, checked_ns)  # record files too recent to trust by identity were read
+        if early is None:
+            early = check_early(config, beside=False)  # the state is read once: the engine's scan uses it too
+        today = early.today if early is not None else _today_and_manifest()[0]  # one build date, read once
+        state = early.state if early is not None else None
+        if early is not None and early.holds(companion.digest if companion is not None else b""):
+            vouched = vouched_from(early.state, early.checked_ns)  # record files too recent to trust were read
             if vouched is not None:
                 with suppress(OSError):  # only a saving for the next no-op: a full or read-only cache is no error
                     write_state(config, vouched)
-            records, files, size = state.totals
+            records, files, size = early.state.totals
             checked = Stage("unchanged", time.monotonic() - started, started, 0)
             return BuildReport(records=records, files=files, bytes=size, stages=[checked])
         from .engine import Engine

@@ -53,23 +53,22 @@ def all_hold(checks: Sequence[Check]) -> bool:
     """
     if len(checks) < 2 or not can_fork():
         return all(check() for check in checks)
-    children: list[int] = []
+    children: list[Started] = []
     here = [checks[0]]
     held = False
     try:
         for check in checks[1:]:
-            pid = _child(_status_of(check))
-            if pid is None:
+            child = start(check)
+            if child is None:
                 here.append(check)
             else:
-                children.append(pid)
+                children.append(child)
         held = all(check() for check in here)
     finally:
         if not held:
-            for pid in children:
-                _kill(pid)
-        answers = [_exited_holding(pid) for pid in children]  # each reaped, whatever the answers
-    return held and all(answers)
+            for child in children:
+                child.stop()
+    return held and all([child.held() for child in children])  # each reaped, whatever the answers
 
 
 @dataclass

@@ -96,7 +96,6 @@ class SiteWriter:
         self._root = str(self.root)
         self._previous = str(self.previous) if self.previous is not None else ""
         self._made: set[str] = {self._root}
-        self._real: set[str] = set()  # folders of a refreshed tree seen to be folders (not links)
         # Digest of content written lately -> (its path, inode, mtime), least recently used first.
         self._twins: dict[bytes, tuple[str, int, int]] = {}
         self._twin_at: dict[str, bytes] = {}  # the same, by path: a path written again is no twin any more
@@ -223,7 +222,7 @@ class SiteWriter:
         if self.trusted:
             return state
         path = self._path(relative)
-        found = _identity(path) if self.refresh and self._real_folders_above(relative) else None
+        found = _identity(path) if self.refresh and self._real_folders_above(path) else None
         if found is not None and found == state[1:]:
             return state  # already the very file (a spare tree is made of the previous site's files)
         old = f"{self._previous}/{relative}"
@@ -251,23 +250,26 @@ class SiteWriter:
             self.creating_seconds += perf_counter() - start
         return state
 
-    def _real_folders_above(self, relative: str) -> bool:
-        """Whether every folder above ``relative`` is a folder, not a link to one (looked at once each).
+    def _real_folders_above(self, path: str) -> bool:
+        """Whether every folder above file ``path`` is a folder, not a link to one (each looked at once).
 
         A refreshed tree is trusted for nothing: a file reached through a linked folder may be
-        another tree's (the live site's), and is never the one its state records.
+        another tree's (the live site's), and is never the one its state records.  A folder seen
+        to be one joins ``_made``, as :meth:`_no_links_above` adds them: what is there is a folder,
+        and so is every folder above it.
         """
-        folder = self._root
-        for part in relative.split("/")[:-1]:
-            folder = f"{folder}/{part}"
-            if folder in self._real:
+        parent = os.path.dirname(path)
+        if parent in self._made:
+            return True
+        for ancestor in self._ancestors(parent):
+            if ancestor in self._made:
                 continue
             try:
-                if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                if not stat.S_ISDIR(os.lstat(ancestor).st_mode):
                     return False
             except OSError:
                 return False
-            self._real.add(folder)
+            self._made.add(ancestor)
         return True
 
     def already_in_place(self, groups: Sequence[Mapping[str, FileState]]) -> list[bool]:
@@ -281,10 +283,11 @@ class SiteWriter:
             return [False] * len(groups)
 
         def in_place(outputs: Mapping[str, FileState]) -> bool:
-            return all(
-                self._real_folders_above(path) and _identity(self._path(path)) == state[1:]
-                for path, state in outputs.items()
-            )
+            for relative, state in outputs.items():
+                path = self._path(relative)
+                if not (self._real_folders_above(path) and _identity(path) == state[1:]):
+                    return False
+            return True
 
         failed = failing(in_place, groups)
         return [position not in failed for position in range(len(groups))]
