@@ -230,7 +230,7 @@ def test_a_shards_scratch_site_holds_its_record_pages_at_their_site_paths(tmp_pa
     for record_id in ("a", "b"):
         (site / "records" / record_id).mkdir(parents=True)
         (site / "records" / record_id / "index.html").write_text(f"<h1>{record_id}</h1>", encoding="utf-8")
-    searchshards.link_pages(site, ["a"], tmp_path / "scratch")
+    searchshards.shard_site(site, ["a"], tmp_path / "scratch")
     pages = sorted(p.relative_to(tmp_path / "scratch").as_posix() for p in (tmp_path / "scratch").rglob("*.html"))
     assert pages == ["records/a/index.html"]
     assert (tmp_path / "scratch" / "records" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>a</h1>"
@@ -256,7 +256,7 @@ def test_a_shards_pages_are_linked_on_one_file_system_and_copied_across_without_
     site = tmp_path / "site"
     (site / "records" / "a").mkdir(parents=True)
     (site / record_page("a")).write_text("<h1>a</h1>", encoding="utf-8")
-    searchshards.link_pages(site, ["a"], tmp_path / "near")
+    searchshards.shard_site(site, ["a"], tmp_path / "near")
     assert (tmp_path / "near" / record_page("a")).stat().st_ino == (site / record_page("a")).stat().st_ino
 
     def no_link(*args: object) -> None:
@@ -264,14 +264,14 @@ def test_a_shards_pages_are_linked_on_one_file_system_and_copied_across_without_
 
     monkeypatch.setattr(searchshards, "same_file_system", lambda one, other: False)
     monkeypatch.setattr(os, "link", no_link)
-    searchshards.link_pages(site, ["a"], tmp_path / "far")
+    searchshards.shard_site(site, ["a"], tmp_path / "far")
     assert (tmp_path / "far" / record_page("a")).read_text(encoding="utf-8") == "<h1>a</h1>"
 
 
 def test_a_shards_page_that_vanished_before_its_run_fails_the_run_not_the_index(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     with pytest.raises(FileNotFoundError):
-        searchshards.link_pages(tmp_path / "site", ["gone"], tmp_path / "scratch")
+        searchshards.shard_site(tmp_path / "site", ["gone"], tmp_path / "scratch")
 
 
 def fake_run(tmp_path: Path, name: str, code: str) -> ShardRun:

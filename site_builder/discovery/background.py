@@ -33,7 +33,7 @@ from pathlib import Path
 from ..deferred import Slot
 from ..writer import commit_staging
 from .pagefind_order import normalize_bundle
-from .searchshards import link_pages
+from .searchshards import shard_site
 
 NEXT_BUNDLE = ".pagefind-next"  # hidden: not published, not in the manifest, not cleaned by MkDocs
 
@@ -59,7 +59,7 @@ class ShardRun:
 
     def prepare(self) -> None:
         """The folders of the run: a site of just the shard's pages, and no output yet."""
-        link_pages(self.site, self.ids, self.source)
+        shard_site(self.site, self.ids, self.source)
         shutil.rmtree(self.output, ignore_errors=True)  # never write into files a previous site may share
 
 

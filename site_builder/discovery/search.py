@@ -10,8 +10,8 @@ in one of K shards, chosen by a hash of its id, K a power of two from the
 number of current records and ``search_shard_records``.  A shard is an
 ordinary Pagefind bundle at ``pagefind/shards/<name>/``, made by running
 Pagefind over a temporary folder of just that shard's record pages at their
-site paths (copies in memory, or hard links; see :mod:`.searchshards`), so its
-URLs are the records' own.  Tombstones,
+site paths (their search views, :mod:`.searchview`, in memory where it can;
+see :mod:`.searchshards`), so its URLs are the records' own.  Tombstones,
 listings and docs are in no shard; a shard without a record is not made.
 Pagefind's UI files are published once at ``pagefind/``, linked from the first
 shard (they are the same in every shard).  The search page lists the shards
@@ -26,7 +26,7 @@ shard and no index, and the search page says there is nothing to search.
 A shard's Pagefind run reads only its pages, so it runs only when they
 changed: the key of a shard is the digest of the Pagefind binary, its command
 line, its configuration (``PAGEFIND_*`` variables, a ``pagefind.*`` file where
-it runs), the normalization code, K, the shard's name and its pages' paths
+it runs), the search view's and the normalization's code, K, the shard's name and its pages' paths
 and SHA-256s (from the digest memo of :mod:`.filedigests`).  The build cache
 of the output folder remembers each shard's key and the stat identity of its
 files (:mod:`.searchbundles`); a shard whose key is unchanged and whose bundle
@@ -55,7 +55,7 @@ from ..problems import Problem, ProblemsFound
 from ..render import Page, Renderer
 from ..resident import resident
 from ..writer import remove_links, remove_path
-from . import pagefind_order
+from . import pagefind_order, searchview
 from .background import NEXT_BUNDLE, IndexJob, ShardRun, background_index, last_line, stop_process, workers
 from .filedigests import DigestMemo, Found, found
 from .helpers import discovery_for
@@ -120,7 +120,8 @@ def key_base(executable: Path, memo: DigestMemo) -> bytes:
     h = hashlib.sha256(STATE_MAGIC.encode() + b"\n")
     (binary,) = memo.sha256([found(str(executable), str(executable))])
     h.update(f"{binary}\n{ARGUMENTS}\n".encode())
-    h.update(hashlib.sha256(Path(pagefind_order.__file__).read_bytes()).digest())
+    for code in (pagefind_order.__file__, searchview.__file__):  # what Pagefind reads, what is made of its output
+        h.update(hashlib.sha256(Path(code).read_bytes()).digest())
     h.update(hashlib.sha256(pagefind_settings()).digest())
     return h.digest()
 

@@ -8,9 +8,10 @@ power of two, when ``K`` doubles each shard splits in two.  A shard is named by
 its number in hex, zero-padded to a width fixed by ``K``; a shard without a
 record is not made.
 
-Pagefind reads a shard's pages from a folder of their own.  Where Linux offers a
-memory file system (:data:`MEMORY`), the pages are copied into a private folder
-there (:func:`scratch_folders`) rather than linked below the output folder: making
+Pagefind reads a shard's pages from a folder of their own, each page as its
+search view (:mod:`.searchview`: without what Pagefind would ignore entirely).
+Where Linux offers a memory file system (:data:`MEMORY`), they are written into
+a private folder there (:func:`scratch_folders`) rather than linked below the output folder: making
 and removing two entries per page on a busy disk took longer than indexing
 them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
 0.04 s in memory).  Pagefind writes the bundle there too, and the shard's
@@ -34,6 +35,7 @@ from typing import NamedTuple
 
 from ..filestates import FileState
 from .filedigests import Found
+from .searchview import search_view
 
 SHARDS = "shards"  # below pagefind/: pagefind/shards/<name>/ is one shard's Pagefind bundle
 # Root files of a bundle that are Pagefind's UI, not its index (pagefind.js and its worker load the index).
@@ -104,20 +106,28 @@ def same_file_system(one: Path, other: Path) -> bool:
     return os.stat(one).st_dev == os.stat(other).st_dev
 
 
-def link_pages(site: Path, record_ids: list[str], folder: Path) -> None:
-    """A site of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind to read.
+def shard_site(site: Path, record_ids: list[str], folder: Path) -> None:
+    """A site of the search views of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind.
 
-    Each page is linked (or copied) at its site path.  A page missing now is
-    an error (FileNotFoundError), not left out: the shard's key counted it.
+    Each page's :func:`~.searchview.search_view` is written at its site path;
+    a page that is its own view is linked (or copied) instead.  A page missing
+    now is an error (FileNotFoundError), not left out: the shard's key counted it.
     """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     place = link_or_copy if same_file_system(site, folder) else shutil.copyfile  # a link across always fails
     for record_id in record_ids:
         relative = record_page(record_id)
-        target = os.path.join(folder, relative)
+        source, target = os.path.join(site, relative), os.path.join(folder, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        place(os.path.join(site, relative), target)
+        with open(source, "rb") as file:
+            page = file.read()
+        view = search_view(page)
+        if view is page:
+            place(source, target)
+        else:
+            with open(target, "wb") as file:
+                file.write(view)
 
 
 class Scratch(NamedTuple):
