@@ -429,6 +429,25 @@ def test_pagefind_reads_each_shards_pages_from_this_users_private_folder_in_memo
     assert list(private.iterdir()) == []  # each run's pages are removed when it ends
 
 
+def output_of(command: list[str]) -> Path:
+    return Path(command[command.index("--output-path") + 1])
+
+
+def test_a_shard_without_a_folder_yet_is_written_straight_into_it_and_one_with_a_folder_in_memory_first(
+    project: Path, memory: Path, pagefind_runs: list[list[str]]
+) -> None:
+    build_site(config(project))
+    assert pagefind_runs and all(output_of(command).parts[-3:-1] == ("pagefind", "shards") for command in pagefind_runs)
+    edit_home_template(project)
+    build_site(config(project))  # the spare tree exists from here on: its shard folders are updated
+    edit_title(project)
+    pagefind_runs.clear()
+    build_site(config(project))
+    assert pagefind_runs and all(
+        output_of(command).parent == memory / f"site-builder-{os.getuid()}" for command in pagefind_runs
+    )
+
+
 def test_without_a_memory_file_system_the_pages_are_put_below_the_output_folder(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagefind_runs: list[list[str]]
 ) -> None:

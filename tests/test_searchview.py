@@ -40,6 +40,11 @@ def test_every_element_ignored_entirely_is_left_out_and_one_inside_another_with_
     assert search_view(page(IGNORED + b"<p>kept</p>" + inside)) == page(b"<p>kept</p>")
 
 
+def test_an_ignored_element_spelled_in_capitals_ends_at_its_end_tag_spelled_alike() -> None:
+    upper = b'<SECTION data-pagefind-ignore="all"><SECTION>in</SECTION><p>out</p></SECTION>'
+    assert search_view(page(upper + b"<p>kept</p>")) == page(b"<p>kept</p>")
+
+
 def test_an_ignored_element_without_content_is_its_start_tag() -> None:
     assert search_view(page(b'<p>a<img src="x.svg" data-pagefind-ignore="all">b</p>')) == page(b"<p>ab</p>")
 
@@ -50,6 +55,7 @@ def test_an_ignored_element_without_content_is_its_start_tag() -> None:
         b'<section data-pagefind-ignore="all"><p>never closed</p>',  # no end tag
         b'<p>text that quotes data-pagefind-ignore="all" outside a tag</p>',
         b'<section data-pagefind-ignore="all"',  # a start tag cut short
+        b'<section data-pagefind-ignore="all"><p>out?</p></SECTION><p>kept?</p>',  # an end tag spelled otherwise
     ],
 )
 def test_a_page_that_does_not_read_as_expected_is_left_as_it_is(odd: bytes) -> None:

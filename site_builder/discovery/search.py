@@ -261,16 +261,22 @@ def shard_runs(
     """The runs of ``shards`` (name -> record ids) over the pages in ``site``.
 
     Each works in its :func:`~.searchshards.scratch_folders`.  Run now,
-    Pagefind writes into the shard's bundle folder, or into memory and the
-    folder is updated from there; in the background, into a folder below
-    ``work`` that replaces it when the job is complete.
+    Pagefind writes into memory and the shard's bundle folder is updated from
+    there, or (without a memory folder, or a bundle folder to update) straight
+    into the bundle folder; in the background, into a folder below ``work``
+    that replaces it when the job is complete.
     """
     runs, scratch = [], scratch_folders(work, shards)
     for name, ids in shards.items():
         source, made = scratch[name]
-        output = work / name / "bundle" if background else made or bundles / name
+        output = work / name / "bundle" if background else updating(made, bundles / name)
         runs.append(ShardRun(pagefind_command(executable, source, output), site, ids, source, output, bundles / name))
     return runs
+
+
+def updating(made: Path | None, bundle: Path) -> Path:
+    """Where a run now writes shard folder ``bundle``: ``made`` (in memory) if there is one to update, else itself."""
+    return made if made is not None and os.path.lexists(bundle) else bundle
 
 
 def finish(root: Path, names: list[str], state: Path | None, keys: dict[str, str], kept: dict[str, Remembered]) -> None:

@@ -18,7 +18,8 @@ them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
 folder is then updated from it (:func:`~.searchbundles.update_bundle`): after
 an edit most of a shard's ~680 files are unchanged (its pages' fragments are
 named by their content), and they are left as they are instead of being
-deleted and written again.
+deleted and written again.  A shard without a folder yet (every shard of a
+cold build) has nothing to update: Pagefind writes straight into it.
 """
 
 from __future__ import annotations

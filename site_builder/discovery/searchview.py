@@ -19,6 +19,7 @@ correct view of itself.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 MARK = b'data-pagefind-ignore="all"'
 _TAG_NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
@@ -46,6 +47,18 @@ def search_view(page: bytes) -> bytes:
     return b"".join(kept)
 
 
+@cache
+def _tags(name: bytes) -> re.Pattern[bytes]:
+    """The start and end tags of elements ``name``, spelled as the element's own start tag is.
+
+    HTML's tag names ignore case, but the build writes them in lower case, and a
+    search in one case is several times faster.  A tag spelled otherwise is not
+    seen, start or end alike: an element whose end tag is spelled otherwise is
+    not found to end, and its page is kept whole.
+    """
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"[\s/>]")
+
+
 def _element_at(page: bytes, mark: int) -> tuple[int, int] | None:
     """(start, end) of the element whose start tag holds the attribute at ``mark``; None if unsure."""
     start = page.rfind(b"<", 0, mark)
@@ -55,17 +68,16 @@ def _element_at(page: bytes, mark: int) -> tuple[int, int] | None:
     opened = page.find(b">", mark)
     if opened == -1:
         return None
-    tag = name.group(1).lower()
-    if tag in VOID:
+    tag = name.group(1)
+    if tag.lower() in VOID:
         return start, opened + 1
     return _end_of(page, tag, opened + 1, start)
 
 
 def _end_of(page: bytes, tag: bytes, at: int, start: int) -> tuple[int, int] | None:
     """The span from ``start`` to just after the end tag that closes the ``tag`` element open at ``at``."""
-    tags = re.compile(rb"<(/?)" + re.escape(tag) + rb"[\s/>]", re.IGNORECASE)
     depth = 1
-    for found in tags.finditer(page, at):
+    for found in _tags(tag).finditer(page, at):
         depth += -1 if found.group(1) else 1
         if depth == 0:
             close = page.find(b">", found.start())
