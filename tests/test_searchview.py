@@ -49,11 +49,28 @@ def test_an_ignored_element_without_content_is_its_start_tag() -> None:
     assert search_view(page(b'<p>a<img src="x.svg" data-pagefind-ignore="all">b</p>')) == page(b"<p>ab</p>")
 
 
+def test_a_start_tag_is_read_attribute_by_attribute_so_a_quoted_angle_bracket_does_not_end_it() -> None:
+    tag = b'<section title="a > b" data-pagefind-ignore="all" class=facts><p>out</p></section>'
+    assert search_view(page(tag + b"<p>kept</p>")) == page(b"<p>kept</p>")
+
+
+@pytest.mark.parametrize(
+    "not_a_mark",
+    [
+        b'<p>text that quotes data-pagefind-ignore="all"</p>',
+        b"<div title='see data-pagefind-ignore=\"all\"'><p>kept</p></div>",
+        b'<div xdata-pagefind-ignore="all"><p>kept</p></div>',
+    ],
+)
+def test_the_marks_text_outside_an_attribute_of_its_own_leaves_the_page_as_it_is(not_a_mark: bytes) -> None:
+    assert search_view(page(not_a_mark + IGNORED)) == page(not_a_mark)
+
+
 @pytest.mark.parametrize(
     "odd",
     [
         b'<section data-pagefind-ignore="all"><p>never closed</p>',  # no end tag
-        b'<p>text that quotes data-pagefind-ignore="all" outside a tag</p>',
+        b'<!-- <section data-pagefind-ignore="all"> --><p>in a comment</p></section>',
         b'<section data-pagefind-ignore="all"',  # a start tag cut short
         b'<section data-pagefind-ignore="all"><p>out?</p></SECTION><p>kept?</p>',  # an end tag spelled otherwise
     ],
