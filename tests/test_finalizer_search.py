@@ -70,10 +70,15 @@ def indexed_urls(site: Path, shard: str) -> list[str]:
     return sorted(json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"] for f in fragments)
 
 
+def option(command: list[str], name: str) -> Path:
+    """The folder a Pagefind command line gives for option ``name`` (``--site``, ``--output-path``)."""
+    return Path(command[command.index(name) + 1])
+
+
 def output_shard(command: list[str]) -> str:
     """The shard a Pagefind command line indexes: from the last folder of its --output-path (the shard's
     own, or in memory ``<pid>-<token>-<shard>-bundle``)."""
-    name = Path(command[command.index("--output-path") + 1]).name
+    name = option(command, "--output-path").name
     return name.removesuffix("-bundle").rsplit("-", 1)[-1]
 
 
@@ -415,36 +420,30 @@ def memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def site_of(command: list[str]) -> Path:
-    return Path(command[command.index("--site") + 1])
-
-
 def test_pagefind_reads_each_shards_pages_from_this_users_private_folder_in_memory(
     project: Path, memory: Path, pagefind_runs: list[list[str]]
 ) -> None:
     build_site(config(project))
     private = memory / f"site-builder-{os.getuid()}"
-    assert pagefind_runs and all(site_of(command).parent == private for command in pagefind_runs)
+    assert pagefind_runs and all(option(command, "--site").parent == private for command in pagefind_runs)
     assert private.stat().st_mode & 0o777 == 0o700
     assert list(private.iterdir()) == []  # each run's pages are removed when it ends
-
-
-def output_of(command: list[str]) -> Path:
-    return Path(command[command.index("--output-path") + 1])
 
 
 def test_a_shard_without_a_folder_yet_is_written_straight_into_it_and_one_with_a_folder_in_memory_first(
     project: Path, memory: Path, pagefind_runs: list[list[str]]
 ) -> None:
     build_site(config(project))
-    assert pagefind_runs and all(output_of(command).parts[-3:-1] == ("pagefind", "shards") for command in pagefind_runs)
+    assert pagefind_runs and all(
+        option(command, "--output-path").parts[-3:-1] == ("pagefind", "shards") for command in pagefind_runs
+    )
     edit_home_template(project)
     build_site(config(project))  # the spare tree exists from here on: its shard folders are updated
     edit_title(project)
     pagefind_runs.clear()
     build_site(config(project))
     assert pagefind_runs and all(
-        output_of(command).parent == memory / f"site-builder-{os.getuid()}" for command in pagefind_runs
+        option(command, "--output-path").parent == memory / f"site-builder-{os.getuid()}" for command in pagefind_runs
     )
 
 
@@ -453,7 +452,7 @@ def test_without_a_memory_file_system_the_pages_are_put_below_the_output_folder(
 ) -> None:
     monkeypatch.setattr(searchshards, "MEMORY", tmp_path / "absent")
     build_site(config(project))
-    assert pagefind_runs and all(".pagefind-next" in site_of(command).parts for command in pagefind_runs)
+    assert pagefind_runs and all(".pagefind-next" in option(command, "--site").parts for command in pagefind_runs)
 
 
 def test_a_private_folder_others_can_enter_is_not_used(memory: Path) -> None:
