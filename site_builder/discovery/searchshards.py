@@ -11,9 +11,10 @@ record is not made.
 Pagefind reads a shard's pages from a folder of their own, each page as its
 search view (:mod:`.searchview`: without what Pagefind would ignore entirely).
 Where Linux offers a memory file system (:data:`MEMORY`), they are written into
-a private folder there (:func:`scratch_folders`) rather than linked below the output folder: making
-and removing two entries per page on a busy disk took longer than indexing
-them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
+a private folder there (:func:`scratch_folders`) rather than below the output
+folder (where they are written too, elsewhere; before the search view they were
+linked there): making and removing two entries per page on a busy disk took
+longer than indexing them (measured at 10k records: 0.3-0.5 s of a one-record edit's shard, against
 0.04 s in memory).  Pagefind writes the bundle there too, and the shard's
 folder is then updated from it (:func:`~.searchbundles.update_bundle`): after
 an edit most of a shard's ~680 files are unchanged (its pages' fragments are

@@ -24,10 +24,20 @@ import re
 from functools import cache
 
 IGNORE, ALL = b"data-pagefind-ignore", b'"all"'
+BODY = b"data-pagefind-body"
 MARK = IGNORE + b"=" + ALL  # as the build writes it: an element marked otherwise is left to Pagefind
 _TAG_NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
-_ATTRIBUTE = re.compile(rb"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_TAG_END = re.compile(rb"\s*/?>")
+# HTML's white space is [ \t\n\f\r] (Python's \s also takes a vertical tab).
+_ATTRIBUTE = re.compile(
+    rb"""[ \t\n\f\r]+ ([^ \t\n\f\r"'>/=]+)  # white space, then the name
+    (?: [ \t\n\f\r]*=[ \t\n\f\r]* ("[^"]*"|'[^']*'|[^ \t\n\f\r"'=<>`]+) )?  # and its value, if any
+    """,
+    re.VERBOSE,
+)
+_TAG_END = re.compile(rb"[ \t\n\f\r]*/?>")
+# What an element's end cannot be found in by counting tags: a comment, text that is not markup, foreign content.
+# Searched in lower case.
+_OPAQUE = re.compile(rb"<!--|<!\[cdata\[|<(?:script|style|textarea|title|svg|math)[ \t\n\f\r/>]")
 # Elements without content: the element is its start tag.
 VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
 
@@ -61,7 +71,7 @@ def _tags(name: bytes) -> re.Pattern[bytes]:
     seen, start or end alike: an element whose end tag is spelled otherwise is
     not found to end, and its page is kept whole.
     """
-    return re.compile(rb"<(/?)" + re.escape(name) + rb"[\s/>]")
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"[ \t\n\f\r/>]")
 
 
 def _element_at(page: bytes, mark: int, comments: bool) -> tuple[int, int] | None:
@@ -91,24 +101,49 @@ def _in_comment(page: bytes, at: int) -> bool:
 
 
 def _start_tag(page: bytes, start: int) -> tuple[bytes, int, bool] | None:
-    """The start tag at ``start``: its name, where it ends, and whether it marks its element ignored entirely."""
+    """The start tag at ``start``: its name, where it ends, and whether it marks its element ignored entirely.
+
+    Of an attribute given twice the first counts, as in HTML.
+    """
     name = _TAG_NAME.match(page, start)
     if name is None:
         return None
-    at, ignored = name.end(), False
+    at, seen, ignored = name.end(), set(), False
     while (attribute := _ATTRIBUTE.match(page, at)) is not None:
-        ignored = ignored or (attribute.group(1).lower() == IGNORE and attribute.group(2) == ALL)
+        key = attribute.group(1).lower()
+        if key not in seen:
+            seen.add(key)
+            ignored = ignored or (key == IGNORE and attribute.group(2) == ALL)
         at = attribute.end()
     end = _TAG_END.match(page, at)
     return None if end is None else (name.group(1), end.end(), ignored)
 
 
 def _end_of(page: bytes, tag: bytes, at: int, start: int) -> tuple[int, int] | None:
-    """The span from ``start`` to just after the end tag that closes the ``tag`` element open at ``at``."""
+    """The span from ``start`` to just after the end tag that closes the ``tag`` element open at ``at``.
+
+    None when the span may not be what Pagefind reads as the element: when it holds what tags
+    cannot be counted in (:data:`_OPAQUE`), a tag of the same name spelled in another case, or
+    the element Pagefind indexes (the mark has no effect on it, or its ancestors, for Pagefind).
+    """
     depth = 1
     for found in _tags(tag).finditer(page, at):
         depth += -1 if found.group(1) else 1
         if depth == 0:
             close = page.find(b">", found.start())
-            return (start, close + 1) if close != -1 else None
+            if close == -1:
+                return None
+            span = page[start : close + 1]
+            lowered = span.lower()
+            if BODY in span or _OPAQUE.search(lowered) or not _one_spelling(span, lowered, tag):
+                return None
+            return start, close + 1
     return None
+
+
+def _one_spelling(span: bytes, lowered: bytes, tag: bytes) -> bool:
+    """Whether every tag named ``tag`` (in any case) in ``span`` (``lowered``: in lower case) is spelled as it is."""
+    name = tag.lower()
+    return span.count(b"<" + tag) == lowered.count(b"<" + name) and span.count(b"</" + tag) == lowered.count(
+        b"</" + name
+    )
