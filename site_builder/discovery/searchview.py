@@ -6,16 +6,18 @@ bare ``data-pagefind-ignore``, which still reads them).  So a page without those
 elements indexes to the same bundle, and Pagefind spends its time on what it
 keeps: the record page's fact tables and cite box (marked so in
 ``record.html``) are most of its elements, and removing them before a shard's
-run takes ~35 % off Pagefind's CPU time a page (0.60 -> 0.38 s of user time
-for 625 record pages at 10k records).  A test checks that the bundles are the
-same.
+run takes ~35-40 % off Pagefind's CPU time a page (for 625 record pages at 10k
+records, written into a fresh folder as the runs write: 0.75-0.83 -> 0.46-0.49 s
+of user time).  A test checks that the bundles are the same.
 
 The markup is the build's own, so the element's start tag is read attribute
 by attribute, and its end is found by counting the start and end tags of its
-name.  Whatever does not read as expected (a start tag cut short, no end tag,
-a mark within a comment) leaves the page as it is: the original is always a
-correct view of itself.  The mark's text elsewhere (in the page's text, or in
-another attribute's value) is no mark.
+name.  Whatever does not read as expected, or may read otherwise to Pagefind,
+leaves the page as it is: a start tag cut short, no end tag, a mark within a
+comment; a comment, script or foreign content inside the element, its tags
+spelled in two cases, the indexed element (``data-pagefind-body``) in it.  The
+original is always a correct view of itself.  The mark's text elsewhere (in
+the page's text, or in another attribute's value) is no mark.
 """
 
 from __future__ import annotations
