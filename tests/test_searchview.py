@@ -10,7 +10,7 @@ import pytest
 from discovery_fixtures import module_site
 
 from site_builder.discovery.pagefind_order import normalize_bundle
-from site_builder.discovery.search import ARGUMENTS, pagefind_executable
+from site_builder.discovery.search import pagefind_command, pagefind_executable
 from site_builder.discovery.searchview import search_view
 
 IGNORED = b'<section data-pagefind-ignore="all"><h2>Facts</h2><table><tr><td>1</td></tr></table></section>'
@@ -112,8 +112,7 @@ def indexed(pages: dict[str, bytes], folder: Path) -> dict[str, bytes]:
     for relative, content in pages.items():
         (source / relative).parent.mkdir(parents=True, exist_ok=True)
         (source / relative).write_bytes(content)
-    command = [str(pagefind_executable()), "--site", str(source), "--output-path", str(bundle), *ARGUMENTS]
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(pagefind_command(pagefind_executable(), source, bundle), check=True, capture_output=True)
     normalize_bundle(bundle)
     files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
     shutil.rmtree(folder)

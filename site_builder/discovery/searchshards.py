@@ -111,13 +111,14 @@ def same_file_system(one: Path, other: Path) -> bool:
 def shard_site(site: Path, record_ids: list[str], folder: Path) -> None:
     """A site of the search views of just the record pages of ``record_ids`` in ``site``, at ``folder``, for Pagefind.
 
-    Each page's :func:`~.searchview.search_view` is written at its site path;
-    a page that is its own view is linked (or copied) instead.  A page missing
-    now is an error (FileNotFoundError), not left out: the shard's key counted it.
+    Each page's :func:`~.searchview.search_view` is written at its site path
+    (from the bytes read for it: the page is not read twice); on the same file
+    system, a page that is its own view is linked instead.  A page missing now
+    is an error (FileNotFoundError), not left out: the shard's key counted it.
     """
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    place = link_or_copy if same_file_system(site, folder) else shutil.copyfile  # a link across always fails
+    linkable = same_file_system(site, folder)  # a link across file systems always fails
     for record_id in record_ids:
         relative = record_page(record_id)
         source, target = os.path.join(site, relative), os.path.join(folder, relative)
@@ -125,8 +126,8 @@ def shard_site(site: Path, record_ids: list[str], folder: Path) -> None:
         with open(source, "rb") as file:
             page = file.read()
         view = search_view(page)
-        if view is page:
-            place(source, target)
+        if view is page and linkable:
+            link_or_copy(source, target)
         else:
             with open(target, "wb") as file:
                 file.write(view)
