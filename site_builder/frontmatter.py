@@ -1,5 +1,7 @@
 """YAML front matter to Python values: PyYAML's safe loading, with its common cases built directly.
 
+Front matter in plain block YAML, as records nearly always are, is read line by
+line (:mod:`site_builder.plainyaml`); any other document is read by libyaml, here.
 A record's front matter is mappings, lists and plain or quoted strings, with a
 few dates and numbers.  PyYAML's constructor builds every node through the same
 generic machinery (a state table, a generator per mapping, merge-key flattening);
@@ -19,19 +21,15 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .plainyaml import PLAIN_ONLY, STR, NotPlain, implicit_tag, load_plain
+
 __all__ = ["FrontMatterLoader", "load"]
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 # Keys PyYAML's flatten_mapping rewrites: a merge key ``<<`` and a value key ``=`` (read as the string "=").
 _KEYS_TO_FLATTEN = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
-# The implicit resolvers by a plain scalar's first character; the fast resolve holds when there are no others.
-_IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
-    first: tuple(resolvers) for first, resolvers in _Base.yaml_implicit_resolvers.items() if first is not None
-}
-_PLAIN_ONLY = not _Base.yaml_path_resolvers and None not in _Base.yaml_implicit_resolvers
 
 
 class _Generic(Exception):
@@ -43,14 +41,10 @@ class FrontMatterLoader(_Base):  # type: ignore[misc]
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """``BaseResolver.resolve`` for a resolver without path or wildcard rules: the same tags, fewer steps."""
-        if not _PLAIN_ONLY:
+        if not PLAIN_ONLY:
             return str(super().resolve(kind, value, implicit))
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, pattern in _IMPLICIT.get(value[:1], ()):
-                    if pattern.match(value):
-                        return str(tag)
-            return _STR
+            return implicit_tag(value) if implicit[0] else STR
         return _SEQ if kind is SequenceNode else _MAP
 
     def construct_document(self, node: Node) -> Any:
@@ -69,7 +63,7 @@ class FrontMatterLoader(_Base):  # type: ignore[misc]
         """``node``'s value; an anchor used again gives the same object, as PyYAML's does (``built``)."""
         tag, kind = node.tag, type(node)
         if kind is ScalarNode:
-            if tag == _STR:
+            if tag == STR:
                 return node.value
             return self.construct_object(node, deep=True)
         if not ((kind is MappingNode and tag == _MAP) or (kind is SequenceNode and tag == _SEQ)):
@@ -96,5 +90,10 @@ class FrontMatterLoader(_Base):  # type: ignore[misc]
 
 
 def load(text: str) -> Any:
-    """The value of one YAML document, as ``yaml.safe_load`` gives it."""
+    """The value of one YAML document, as ``yaml.safe_load`` gives it: read directly when it is plain block YAML."""
+    if PLAIN_ONLY:
+        try:
+            return load_plain(text)
+        except NotPlain:
+            pass
     return yaml.load(text, Loader=FrontMatterLoader)
