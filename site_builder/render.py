@@ -26,6 +26,7 @@ from .model import TABLE_SECTIONS, Record, section_rows, section_title
 from .siteglobals import site_globals
 from .slug import slugify
 from .templatesources import TemplateSources
+from .textoutput import TextOutputTemplate
 
 Page = tuple[str, bytes]  # (site-relative file path, content)
 
@@ -102,6 +103,7 @@ def make_environment(config: RegistryConfig) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.template_class = TextOutputTemplate  # each value written as escaped text, not a Markup object
     env.globals["site"] = site_globals(config)
     # A badge (about 20 per record page) takes its values from the configured vocabularies, and so do a
     # listing row's assessment cells (the same for every record assessed alike): few distinct arguments.
