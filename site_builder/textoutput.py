@@ -8,9 +8,10 @@ markupsafe's ``escape`` wraps the escaped text in a :class:`~markupsafe.Markup`
 through two Python calls, about a fifth of rendering a record page, which
 writes some 190 values.  :class:`TextOutputTemplate` gives its templates
 :func:`escape_output` instead, which returns the same characters as a plain
-string; any other value (Markup, numbers, objects with ``__html__``) still goes
-to markupsafe.  An older markupsafe without ``_escape_inner`` (2.x, whose
-``escape`` is one C call) keeps its own ``escape``.
+string, and a :class:`~markupsafe.Markup` (a macro's output) as it is; any
+other value (numbers, objects with ``__html__``) still goes to markupsafe.  An
+older markupsafe without ``_escape_inner`` (2.x, whose ``escape`` is one C
+call) keeps its own ``escape``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ _escape_text: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner",
 
 def escape_output(value: Any) -> Any:
     """What ``{{ value }}`` writes in an autoescaped template: ``markupsafe.escape(value)``'s characters."""
-    if type(value) is str and _escape_text is not None:
+    kind = type(value)
+    if kind is str and _escape_text is not None:
         return _escape_text(value)
+    if kind is markupsafe.Markup:  # safe already (a macro's output, a badge): escape would copy it
+        return value
     return markupsafe.escape(value)
 
 

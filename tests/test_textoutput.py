@@ -46,6 +46,11 @@ def test_any_other_value_is_escaped_by_markupsafe(value: Any) -> None:
     assert escape_output(value) == markupsafe.escape(value)
 
 
+def test_markup_is_written_as_it_is() -> None:
+    safe = markupsafe.Markup("<em>safe</em>")
+    assert escape_output(safe) is safe
+
+
 def test_a_value_is_written_as_escaped_text_not_as_markup() -> None:
     written = escape_output("<a>")
     assert written == "&lt;a&gt;"
