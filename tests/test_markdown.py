@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from site_builder.markdown import markdown_renderer, render_markdown, safe_link
+from site_builder.markdown import markdown_renderer, plain_paragraphs, render_markdown, safe_link
 
 
 def render(text: str) -> str:
@@ -79,3 +83,72 @@ def test_an_image_in_record_prose_becomes_a_link_and_loads_nothing() -> None:
 def test_an_image_with_an_unsafe_source_is_not_linked() -> None:
     html = render("![x](javascript:alert(1))")
     assert "<img" not in html and "href=" not in html
+
+
+PLAIN_PROSE = {
+    "one line": "Plain prose, with (parentheses), digits 2024 and a question?",
+    "paragraphs": "First paragraph\nwith a second line.\n\nSecond paragraph.\n\n\nThird, after two blank lines.",
+    "quotes": 'It\'s "quoted" here.',
+    "punctuation a block needs at the start of a line, elsewhere": "a - b + c # d = e 1. f 2) g: h! i% j@ k$ l^ m{n}",
+    "Unicode": "Gate 2 — Verification é ü 漢字 😀",
+    "surrounding line breaks": "\n\nText.\n",
+}
+
+
+@pytest.mark.parametrize("text", PLAIN_PROSE.values(), ids=PLAIN_PROSE.keys())
+def test_plain_prose_is_made_without_markdown_it_as_markdown_it_makes_it(text: str) -> None:
+    plain = plain_paragraphs(text)
+    assert plain is not None
+    assert plain == markdown_renderer().render(text).strip()
+
+
+NOT_PLAIN_PROSE = {
+    "emphasis": "some *emphasis*",
+    "underscores": "snake_case",
+    "code": "`code`",
+    "a link": "[a](https://example.org)",
+    "an autolink": "<https://example.org>",
+    "an entity": "&amp; &copy;",
+    "a hard break with a backslash": "a\\\nb",
+    "a hard break with spaces": "a  \nb",
+    "a trailing space": "a \nb",
+    "a list": "- one\n- two",
+    "an ordered list": "text\n1. one",
+    "an ordered list with a parenthesis": "1) one",
+    "a plus list": "+ one",
+    "a heading": "# Heading",
+    "a setext underline": "Heading\n===",
+    "indented code": "    code",
+    "a tab": "a\tb",
+    "a no-break space": "a\u00a0b",
+    "a line separator": "a\u2028b",
+    "a control character": "a\x07b",
+    "a table": "a | b\n--|--\n1 | 2",
+    "a block quote": "> quoted",
+    "a strikethrough": "~~gone~~",
+    "nothing": "",
+    "blank lines only": "\n\n",
+}
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN_PROSE.values(), ids=NOT_PLAIN_PROSE.keys())
+def test_prose_with_anything_markdown_acts_on_is_left_to_markdown_it(text: str) -> None:
+    assert plain_paragraphs(text) is None
+
+
+# Mostly letters, spaces and line breaks, with every character CommonMark or HTML treats specially.
+PROSE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("abc xyz\n"),
+        st.sampled_from("0123456789.,;:!?()'\"-+#=/%@$^{}&<>*_[]\\`~|\t\u00a0\u2028\x07é—😀"),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(PROSE)
+def test_any_prose_renders_as_markdown_it_renders_it(text: str) -> None:
+    md = markdown_renderer()
+    expected = re.sub(r"<(/?)h([1-4])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}>", md.render(text).strip())
+    assert render_markdown(md, text) == expected
