@@ -14,7 +14,9 @@ loads the document with PyYAML, errors included:
 - a flow collection other than ``[]`` and ``{}``, a block scalar (``|``, ``>``),
   a scalar over several lines, an anchor, alias or tag;
 - a comment after a value, a quoted or unusual key (not ``[A-Za-z_][A-Za-z0-9_-]*``),
-  a key that resolves to anything but a string (``yes:``, ``null:``);
+  a key longer than libyaml takes (1,024 characters), a key that resolves to
+  anything but a string (``yes:``, ``null:``);
+- a line indented more than 64 columns (nesting that deep is no record's);
 - a double-quoted scalar with an escape, a plain scalar that starts with an
   indicator or holds ``": "`` or ``" #"``, or one whose tag has no safe constructor;
 - any line that does not fit where it is (an error, or YAML this reader does not know).
@@ -33,21 +35,25 @@ __all__ = ["PLAIN_ONLY", "STR", "NotPlain", "implicit_tag", "load_plain"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR = "tag:yaml.org,2002:str"
-# The implicit resolvers by a plain scalar's first character; reading them so holds when there are no others.
+# The loader's implicit resolvers by a plain scalar's first character, and (below) its constructors, as they
+# are when this module is imported (the project registers none); reading them so holds when there are no others.
 _IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
     first: tuple(resolvers) for first, resolvers in _Loader.yaml_implicit_resolvers.items() if first is not None
 }
 PLAIN_ONLY = not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_resolvers
-# The tags of plain scalars built here, by SafeConstructor's own functions; any other tag (merge, value) is not.
+# The tags of plain scalars built here, by the loader's own constructors; any other tag (merge, value) is not.
 _BUILT = {
-    tag: SafeConstructor.yaml_constructors[tag]
+    tag: _Loader.yaml_constructors[tag]
     for tag in [f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")]
 }
 _SCALARS = SafeConstructor()  # what the constructors are called on: they read nothing of it but constants
 
 # Line feed, printable ASCII, and Unicode's printable planes without NEL, LS, PS and the byte-order mark.
 _SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,1023}):(?: +|$)")  # libyaml's simple keys: 1,024 characters at most
+# Each level of nesting is deeper than the one before but one (a list at its key's column): lines
+# indented this much at most keep the nesting far from libyaml's limit (1,000) and Python's recursion.
+_DEEPEST = 64
 _SINGLE = re.compile(r"'((?:[^']|'')*)' *")
 _DOUBLE = re.compile(r'"([^"\\]*)" *')
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -67,7 +73,10 @@ def load_plain(text: str) -> Any:
     for line in text.split("\n"):
         content = line.lstrip(" ")
         if content and content[0] != "#":
-            lines.append((len(line) - len(content), content))
+            indent = len(line) - len(content)
+            if indent > _DEEPEST:
+                raise NotPlain
+            lines.append((indent, content))
     try:
         value, end = _node(lines, 0, -1)
     except RecursionError:
@@ -110,7 +119,7 @@ def _mapping(lines: Lines, at: int, indent: int, first: str) -> tuple[dict[Any, 
         if found is None:
             raise NotPlain
         key = found.group(1)
-        if key[0] in _IMPLICIT and implicit_tag(key) != STR:
+        if key[0] in _IMPLICIT and implicit_tag(key) != STR:  # most keys start where no resolver does
             raise NotPlain
         rest = content[found.end() :]
         at += 1
@@ -165,7 +174,7 @@ def _scalar(text: str) -> Any:
         return {}
     if first in _INDICATORS or ": " in value or " #" in value or value[-1] == ":":
         raise NotPlain
-    tag = implicit_tag(value) if first in _IMPLICIT else STR
+    tag = implicit_tag(value) if first in _IMPLICIT else STR  # most values start where no resolver does
     if tag == STR:
         return value
     build = _BUILT.get(tag)

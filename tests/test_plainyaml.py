@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,35 @@ def test_a_nest_deeper_than_python_recurses_is_handed_back() -> None:
     text = "".join(f"{' ' * depth}k:\n" for depth in range(2000))
     with pytest.raises(NotPlain):
         load_plain(text)
+
+
+@pytest.mark.parametrize("line", ["{} k:\n", "{}-\n", "{}- k:\n"], ids=["mappings", "lists", "lists of mappings"])
+def test_a_nest_deeper_than_libyaml_takes_is_handed_back_whatever_python_s_recursion_limit(line: str) -> None:
+    text = "".join(line.format(" " * depth) for depth in range(1000))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20000)
+    try:
+        with pytest.raises(NotPlain):
+            load_plain(text)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert outcome(frontmatter.load, text) == outcome(safe_load, text)
+
+
+def test_a_line_indented_64_columns_is_read_and_one_more_is_handed_back() -> None:
+    assert load_plain(f"a:\n{' ' * 64}b: 1\n") == {"a": {"b": 1}}
+    with pytest.raises(NotPlain):
+        load_plain(f"a:\n{' ' * 65}b: 1\n")
+
+
+@pytest.mark.parametrize("where", ["{}: v\n", "title: x\n{}: v\n", "- {}: 1\n", "k:\n  {}: 1\n"])
+def test_a_key_is_read_up_to_libyaml_s_1024_characters_and_a_longer_one_handed_back(where: str) -> None:
+    text = where.format("k" * 1024)
+    assert typed(load_plain(text)) == typed(safe_load(text))
+    longer = where.format("k" * 1025)
+    with pytest.raises(NotPlain):
+        load_plain(longer)
+    assert outcome(frontmatter.load, longer) == outcome(safe_load, longer)
 
 
 # Pieces of lines, tricky ones included: documents made of them are plain, or not, in every way above.
