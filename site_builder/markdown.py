@@ -17,11 +17,12 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # What makes prose more than plain paragraphs to CommonMark (html, linkify and typographer off): a
 # character an inline rule acts on or HTML escapes (but '"'), a control character, white space other
-# than a space or a line break (what str.isspace takes, C1 controls too); or a line that starts a block
-# (a list, heading, setext underline, indented code) or has a space at an end (a hard break, a trim).
+# than a space or a line break (what str.isspace takes, and markdown-it-py's trim; C1 controls too); or
+# a line that starts a block (a list, heading, setext underline, indented code) or has a space at an end
+# (a hard break, a trim).
 _MARKED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\xa0&<>*_\[\]\\`~|\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 _BLOCK_START = "-+#= "
-_ORDERED_ITEM = re.compile(r"\d+[.)]")
+_ORDERED_ITEM = re.compile(r"[0-9]+[.)]")
 _PARAGRAPH_BREAK = re.compile(r"\n\n+")
 
 
@@ -64,7 +65,8 @@ def plain_paragraphs(text: str) -> str | None:
 
 
 def render_markdown(md: MarkdownIt, text: str) -> str:
-    """HTML for ``text``; headings are shifted below the page's own h1/h2."""
+    """HTML for ``text`` by ``md``, a :func:`markdown_renderer` (plain prose is made as it makes it); headings
+    are shifted below the page's own h1/h2."""
     plain = plain_paragraphs(text)
     if plain is not None:  # most record prose: markdown-it's parse and render are ~0.05 ms a record
         return plain

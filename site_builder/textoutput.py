@@ -9,9 +9,15 @@ through two Python calls, about a fifth of rendering a record page, which
 writes some 190 values.  :class:`TextOutputTemplate` gives its templates
 :func:`escape_output` instead, which returns the same characters as a plain
 string, and a :class:`~markupsafe.Markup` (a macro's output) as it is; any
-other value (numbers, objects with ``__html__``) still goes to markupsafe.  An
-older markupsafe without ``_escape_inner`` (2.x, whose ``escape`` is one C
+other value (numbers, objects with ``__html__``) still goes to markupsafe.
+(Without autoescape Jinja compiles ``{{ }}`` to ``str(...)``: nothing changes.)
+An older markupsafe without ``_escape_inner`` (2.x, whose ``escape`` is one C
 call) keeps its own ``escape``.
+
+What :meth:`~jinja2.Template.render` returns is the same.  The pieces that
+:meth:`~jinja2.Template.generate` and ``stream`` give one by one are plain
+strings where they were Markup: joined as text, as the build does, they are
+the same; joined as Markup (``Markup("").join(...)``) they would be escaped again.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ import markupsafe
 __all__ = ["TextOutputTemplate", "escape_output"]
 
 
-# markupsafe's escape of a string's characters (markupsafe 3: its C speedup when built, else Python).
+# markupsafe's escape of a string's characters (markupsafe 3: its C speedup when built, else Python). A name
+# markupsafe does not export: without it, templates keep markupsafe's escape (tests check the characters match).
 _escape_text: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
 
 

@@ -42,7 +42,7 @@ def test_a_string_is_written_as_markupsafe_escapes_it(text: str) -> None:
 
 
 @pytest.mark.parametrize("value", [markupsafe.Markup("<em>safe</em>"), Html(), Shown(), 12, 1.5, None, True], ids=type)
-def test_any_other_value_is_escaped_by_markupsafe(value: Any) -> None:
+def test_any_value_but_a_string_is_written_as_markupsafe_escapes_it(value: Any) -> None:
     assert escape_output(value) == markupsafe.escape(value)
 
 
