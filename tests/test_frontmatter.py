@@ -1,4 +1,4 @@
-"""Front matter loading: exactly ``yaml.safe_load``'s values and errors, whatever the YAML holds."""
+"""Front matter loading: exactly ``yaml.safe_load``'s values (types included) and errors, whatever the YAML holds."""
 
 from __future__ import annotations
 
@@ -8,18 +8,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yamlvalues import outcome
 
 from site_builder import frontmatter
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # what the loader replaced
-
-
-def outcome(load: Any, text: str) -> tuple[str, Any]:
-    """What loading gives: the value, or the error's class and message."""
-    try:
-        return "value", load(text)
-    except Exception as error:
-        return "error", (type(error).__name__, str(error))
 
 
 def assert_same_as_safe_load(text: str) -> None:

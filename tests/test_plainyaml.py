@@ -11,29 +11,13 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yamlvalues import outcome, typed
 
 from site_builder import frontmatter
 from site_builder.plainyaml import NotPlain, load_plain
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def typed(value: Any) -> Any:
-    """``value`` with every type spelled out and every order kept: ``1`` is not ``True``, nor a date a datetime."""
-    if isinstance(value, dict):
-        return ("dict", [(typed(key), typed(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        return ("list", [typed(item) for item in value])
-    return (type(value).__name__, repr(value))
-
-
-def outcome(load: Any, text: str) -> tuple[str, Any]:
-    """What loading gives: the value, typed, or the error's class and message."""
-    try:
-        return "value", typed(load(text))
-    except Exception as error:
-        return "error", (type(error).__name__, str(error))
 
 
 def safe_load(text: str) -> Any:
