@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -73,9 +74,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     try:
         yield f"http://{address}/", records
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # Ctrl-C, as a maintainer stops it: MkDocs removes its temporary site
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
 
