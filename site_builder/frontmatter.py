@@ -21,11 +21,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .plainyaml import PLAIN_ONLY, STR, NotPlain, implicit_tag, load_plain
+from .plainyaml import PLAIN_ONLY, SAFE_LOADER, STR, NotPlain, implicit_tag, load_plain
 
 __all__ = ["FrontMatterLoader", "load"]
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 # Keys PyYAML's flatten_mapping rewrites: a merge key ``<<`` and a value key ``=`` (read as the string "=").
@@ -36,7 +35,7 @@ class _Generic(Exception):
     """The document needs PyYAML's generic constructor (a recursive alias, a merge key, a tagged collection)."""
 
 
-class FrontMatterLoader(_Base):  # type: ignore[misc]
+class FrontMatterLoader(SAFE_LOADER):  # type: ignore[misc]
     """``SafeLoader`` (libyaml's when present) that builds strings, mappings and lists without the generic path."""
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
@@ -91,9 +90,8 @@ class FrontMatterLoader(_Base):  # type: ignore[misc]
 
 def load(text: str) -> Any:
     """The value of one YAML document, as ``yaml.safe_load`` gives it: read directly when it is plain block YAML."""
-    if PLAIN_ONLY:
-        try:
-            return load_plain(text)
-        except NotPlain:
-            pass
+    try:
+        return load_plain(text)
+    except NotPlain:
+        pass  # PyYAML's error, if any, is raised outside this handler: not chained to NotPlain
     return yaml.load(text, Loader=FrontMatterLoader)

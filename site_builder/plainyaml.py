@@ -31,19 +31,19 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
-__all__ = ["PLAIN_ONLY", "STR", "NotPlain", "implicit_tag", "load_plain"]
+__all__ = ["PLAIN_ONLY", "SAFE_LOADER", "STR", "NotPlain", "implicit_tag", "load_plain"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML was built with it
 STR = "tag:yaml.org,2002:str"
 # The loader's implicit resolvers by a plain scalar's first character, and (below) its constructors, as they
 # are when this module is imported (the project registers none); reading them so holds when there are no others.
 _IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
-    first: tuple(resolvers) for first, resolvers in _Loader.yaml_implicit_resolvers.items() if first is not None
+    first: tuple(resolvers) for first, resolvers in SAFE_LOADER.yaml_implicit_resolvers.items() if first is not None
 }
-PLAIN_ONLY = not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_resolvers
+PLAIN_ONLY = not SAFE_LOADER.yaml_path_resolvers and None not in SAFE_LOADER.yaml_implicit_resolvers
 # The tags of plain scalars built here, by the loader's own constructors; any other tag (merge, value) is not.
 _BUILT = {
-    tag: _Loader.yaml_constructors[tag]
+    tag: SAFE_LOADER.yaml_constructors[tag]
     for tag in [f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")]
 }
 _SCALARS = SafeConstructor()  # what the constructors are called on: they read nothing of it but constants
@@ -67,7 +67,7 @@ class NotPlain(Exception):
 
 def load_plain(text: str) -> Any:
     """The value of one YAML document in the plain block subset, as ``yaml.safe_load`` gives it."""
-    if _SPECIAL.search(text):
+    if not PLAIN_ONLY or _SPECIAL.search(text):  # a path or wildcard resolver: not read here at all
         raise NotPlain
     lines: Lines = []
     for line in text.split("\n"):
@@ -101,27 +101,26 @@ def _node(lines: Lines, at: int, parent: int) -> tuple[Any, int]:
     indent, content = lines[at]
     if _entry(content):
         return _sequence(lines, at, indent)
-    if _KEY.match(content):
-        return _mapping(lines, at, indent, content)
-    raise NotPlain  # a scalar on lines of its own
+    found = _KEY.match(content)
+    if found is None:
+        raise NotPlain  # a scalar on lines of its own
+    return _mapping(lines, at, indent, found)
 
 
 def _entry(content: str) -> bool:
     return content == "-" or content.startswith("- ")
 
 
-def _mapping(lines: Lines, at: int, indent: int, first: str) -> tuple[dict[Any, Any], int]:
-    """The mapping whose keys are at column ``indent``, from line ``at`` (its content from that column: ``first``)."""
+def _mapping(lines: Lines, at: int, indent: int, found: re.Match[str] | None) -> tuple[dict[Any, Any], int]:
+    """The mapping whose keys are at column ``indent``, from line ``at`` (``found``: its first key, matched)."""
     mapping: dict[Any, Any] = {}
-    content = first
     while True:
-        found = _KEY.match(content)
         if found is None:
-            raise NotPlain
+            raise NotPlain  # not a key line where a key belongs
         key = found.group(1)
         if key[0] in _IMPLICIT and implicit_tag(key) != STR:  # most keys start where no resolver does
             raise NotPlain
-        rest = content[found.end() :]
+        rest = found.string[found.end() :]
         at += 1
         if rest:
             mapping[key] = _scalar(rest)
@@ -133,7 +132,7 @@ def _mapping(lines: Lines, at: int, indent: int, first: str) -> tuple[dict[Any, 
             return mapping, at
         if lines[at][0] > indent:
             raise NotPlain  # a scalar that goes on, or an error
-        content = lines[at][1]
+        found = _KEY.match(lines[at][1])
 
 
 def _sequence(lines: Lines, at: int, indent: int) -> tuple[list[Any], int]:
@@ -144,10 +143,11 @@ def _sequence(lines: Lines, at: int, indent: int) -> tuple[list[Any], int]:
         if column != indent or not _entry(content):
             break  # deeper: a scalar that goes on, or an error, which the caller's check finds
         rest = content[1:].lstrip(" ")
+        found = _KEY.match(rest)
         if not rest:
             item, at = _node(lines, at + 1, indent)
-        elif _KEY.match(rest):
-            item, at = _mapping(lines, at, indent + len(content) - len(rest), rest)
+        elif found is not None:
+            item, at = _mapping(lines, at, indent + len(content) - len(rest), found)
         else:
             item, at = _scalar(rest), at + 1
         items.append(item)

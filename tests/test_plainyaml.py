@@ -11,17 +11,12 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from yamlvalues import outcome, typed
+from yamlvalues import outcome, safe_load, typed
 
-from site_builder import frontmatter
+from site_builder import frontmatter, plainyaml
 from site_builder.plainyaml import NotPlain, load_plain
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def safe_load(text: str) -> Any:
-    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def front_matter_of(path: Path) -> str:
@@ -243,3 +238,10 @@ def test_any_block_document_pyyaml_writes_is_read_as_safe_load_reads_it_or_hande
     except NotPlain:
         return
     assert typed(value) == typed(safe_load(text))
+
+
+def test_nothing_is_read_here_when_the_loader_has_path_or_wildcard_resolvers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plainyaml, "PLAIN_ONLY", False)
+    with pytest.raises(NotPlain):
+        load_plain("a: 1\n")
+    assert frontmatter.load("a: 1\n") == {"a": 1}

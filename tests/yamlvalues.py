@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # what the front matter's loaders stand in for
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml, as the build's loaders would read ``text`` without their fast paths."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
 
 def typed(value: Any) -> Any:
     """``value`` with every type spelled out and every order kept: ``1`` is not ``True``, nor a date a datetime."""
